@@ -1,0 +1,41 @@
+package io.apexvoice.gateway.intake;
+
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.records.CallRecord;
+import io.apexvoice.gateway.records.CallRecordStore;
+import io.apexvoice.gateway.tenants.Tenant;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Upserts the call record of an admitted call from the webhook's fields; a retried webhook finds the record
+ * already there and changes nothing. In: {@code apexTenant}, {@code callSid}, {@code twilioForm}.
+ */
+@Component("recordInboundCall")
+class InboundCallRecorder implements Processor {
+
+    private final CallRecordStore records;
+    private final Clock clock;
+
+    InboundCallRecorder(CallRecordStore records, Clock clock) {
+        this.records = records;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Tenant tenant = exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
+        FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
+        CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
+        records.createIfAbsent(CallRecord.started(tenant.id(), callSid,
+                valueOr(form.first("Direction"), "inbound"), valueOr(form.first("From"), ""),
+                valueOr(form.first("To"), ""), valueOr(form.first("CallStatus"), "ringing"), Instant.now(clock)));
+    }
+
+    private static String valueOr(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

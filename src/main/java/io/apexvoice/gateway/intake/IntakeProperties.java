@@ -1,0 +1,25 @@
+package io.apexvoice.gateway.intake;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * @param busyPhrase      spoken when a call is refused by the tenant's rate limit or concurrent-call limit
+ * @param suspendedPhrase spoken when the tenant is suspended
+ * @param duplicateWait   how long a duplicate webhook waits for the first delivery's TwiML
+ */
+@ConfigurationProperties("apex.intake")
+public record IntakeProperties(String busyPhrase, String suspendedPhrase, Duration duplicateWait) {
+
+    public IntakeProperties {
+        if (busyPhrase == null || busyPhrase.isBlank()) {
+            busyPhrase = "All of our agents are busy right now. Please call again later. Goodbye.";
+        }
+        if (suspendedPhrase == null || suspendedPhrase.isBlank()) {
+            suspendedPhrase = "This service is not available at the moment. Goodbye.";
+        }
+        if (duplicateWait == null) {
+            duplicateWait = Duration.ofSeconds(10);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.apexvoice.gateway.records;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.call.TenantId;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The durable record of one call (SPEC §5 JSON shape), immutable. Every store applies these pure methods inside its
+ * own atomic read-modify-write, so the merge rules live here once.
+ * <p>
+ * JSON fields are strings and primitives only (times as ISO-8601 UTC), so any ObjectMapper reads and writes it.
+ *
+ * @param callSid       Twilio call SID
+ * @param tenant        tenant id
+ * @param direction     Twilio direction ({@code inbound}, {@code outbound-api}); null until known
+ * @param from          caller number; null until known
+ * @param to            called number; null until known
+ * @param status        current status: of the highest sequence number, but a terminal status once one is present;
+ *                      null until any status is known
+ * @param statusHistory status callbacks, sorted by sequence number, one per sequence number
+ * @param turns         transcript
+ * @param latencies     named latency figures in milliseconds
+ * @param createdAt     when the record was created
+ * @param updatedAt     latest change
+ * @param endedAt       when the call ended; null while it is live
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CallRecord(String callSid, String tenant, String direction, String from, String to, String status,
+                         List<StatusEvent> statusHistory, List<Turn> turns, Map<String, Double> latencies,
+                         String createdAt, String updatedAt, String endedAt) {
+
+    /** Twilio statuses after which a call never changes status again. */
+    public static final Set<String> TERMINAL_STATUSES = Set.of("completed", "busy", "no-answer", "failed", "canceled");
+
+    /**
+     * One status callback.
+     *
+     * @param status         Twilio {@code CallStatus}
+     * @param sequenceNumber Twilio {@code SequenceNumber}: orders callbacks that may arrive out of order
+     * @param at             when it happened, ISO-8601
+     */
+    public record StatusEvent(String status, long sequenceNumber, String at) {
+
+        public StatusEvent {
+            requireText(status, "status");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    public CallRecord {
+        if (!CallSid.isValid(callSid) || !TenantId.isValid(tenant)) {
+            throw new IllegalArgumentException("call record needs a valid callSid and tenant");
+        }
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        List<StatusEvent> history = new ArrayList<>(statusHistory == null ? List.of() : statusHistory);
+        history.sort(Comparator.comparingLong(StatusEvent::sequenceNumber));
+        statusHistory = List.copyOf(history);
+        turns = turns == null ? List.of() : List.copyOf(turns);
+        latencies = Collections.unmodifiableMap(new TreeMap<>(latencies == null ? Map.of() : latencies));
+    }
+
+    /** Input: a call as first seen (webhook or dispatch); output: a record with no history, turns or latencies. */
+    public static CallRecord started(TenantId tenant, CallSid callSid, String direction, String from, String to,
+                                     String initialStatus, Instant at) {
+        String now = at.toString();
+        return new CallRecord(callSid.value(), tenant.value(), direction, from, to, initialStatus, List.of(), List.of(),
+                Map.of(), now, now, null);
+    }
+
+    /** Output: a placeholder for a call known only by its SID (a status callback that arrived first). */
+    public static CallRecord blank(TenantId tenant, CallSid callSid, Instant at) {
+        return started(tenant, callSid, null, null, null, null, at);
+    }
+
+    @JsonIgnore
+    public CallSid sid() {
+        return CallSid.of(callSid);
+    }
+
+    @JsonIgnore
+    public TenantId tenantId() {
+        return TenantId.of(tenant);
+    }
+
+    /** Output: true when the current status is one of {@link #TERMINAL_STATUSES}. */
+    @JsonIgnore
+    public boolean isTerminal() {
+        return status != null && TERMINAL_STATUSES.contains(status);
+    }
+
+    @JsonProperty("turnCount")
+    public int turnCount() {
+        return turns.size();
+    }
+
+    /**
+     * Adds a status callback. Idempotent: a sequence number already in the history changes nothing (the same record
+     * is returned). Order-independent: any arrival order of the same events gives an equal record.
+     *
+     * @return this record with the event in its history, {@code status} recomputed, {@code updatedAt} advanced to
+     *         {@code at} if later
+     */
+    public CallRecord withStatus(String status, long sequenceNumber, Instant at) {
+        requireText(status, "status");
+        if (statusHistory.stream().anyMatch(event -> event.sequenceNumber() == sequenceNumber)) {
+            return this;
+        }
+        List<StatusEvent> history = new ArrayList<>(statusHistory);
+        history.add(new StatusEvent(status, sequenceNumber, at.toString()));
+        history.sort(Comparator.comparingLong(StatusEvent::sequenceNumber));
+        return new CallRecord(callSid, tenant, direction, from, to, currentStatus(history, this.status), history, turns,
+                latencies, createdAt, later(updatedAt, at), endedAt);
+    }
+
+    /** Output: this record with its transcript replaced by {@code newTurns}. */
+    public CallRecord withTurns(List<Turn> newTurns) {
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, newTurns, latencies,
+                createdAt, updatedAt, endedAt);
+    }
+
+    /** Output: this record with latency figure {@code name} set to {@code ms} (replacing an earlier value). */
+    public CallRecord withLatency(String name, double ms) {
+        requireText(name, "name");
+        Map<String, Double> figures = new TreeMap<>(latencies);
+        figures.put(name, ms);
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, figures, createdAt,
+                updatedAt, endedAt);
+    }
+
+    /** Output: this record marked ended at {@code at}; an already ended record keeps its first end time. */
+    public CallRecord ended(Instant at) {
+        if (endedAt != null) {
+            return this;
+        }
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
+                later(updatedAt, at), at.toString());
+    }
+
+    /** Output: this record with {@code updatedAt} advanced to {@code at} if later (stores stamp each change). */
+    public CallRecord touched(Instant at) {
+        String updated = later(updatedAt, at);
+        return updated.equals(updatedAt) ? this : new CallRecord(callSid, tenant, direction, from, to, status,
+                statusHistory, turns, latencies, createdAt, updated, endedAt);
+    }
+
+    /**
+     * Completes a placeholder made by {@link #blank} with the details of a record being created; used by
+     * {@code createIfAbsent} when a status callback won the race. A record that already has its details is returned
+     * unchanged, so a retried create never overwrites anything.
+     *
+     * @param initial the record the caller tried to create
+     * @return this record, with direction/from/to, earliest createdAt and the initial status (if no callback set one)
+     */
+    public CallRecord withDetailsFrom(CallRecord initial) {
+        if (direction != null || initial.direction() == null) {
+            return this;
+        }
+        String created = Instant.parse(initial.createdAt()).isBefore(Instant.parse(createdAt)) ? initial.createdAt() : createdAt;
+        String current = status != null ? status : initial.status();
+        return new CallRecord(callSid, tenant, initial.direction(), initial.from(), initial.to(), current,
+                statusHistory, turns, latencies, created, updatedAt, endedAt);
+    }
+
+    /** Output: the highest terminal status if any (a started-as-terminal status counts), else the latest one. */
+    private static String currentStatus(List<StatusEvent> sortedHistory, String fallback) {
+        String latest = fallback;
+        String latestTerminal = fallback != null && TERMINAL_STATUSES.contains(fallback) ? fallback : null;
+        for (StatusEvent event : sortedHistory) {
+            latest = event.status();
+            if (TERMINAL_STATUSES.contains(event.status())) {
+                latestTerminal = event.status();
+            }
+        }
+        return latestTerminal != null ? latestTerminal : latest;
+    }
+
+    private static String later(String current, Instant candidate) {
+        return candidate.isAfter(Instant.parse(current)) ? candidate.toString() : current;
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}

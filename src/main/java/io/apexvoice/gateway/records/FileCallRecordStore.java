@@ -1,0 +1,157 @@
+package io.apexvoice.gateway.records;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.TenantId;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * Call records as one JSON document per call at {@code <dir>/<tenant>/<callSid>.json} ({@code RECORDS_STORE=file:<dir>},
+ * single-node use).
+ * <p>
+ * Writes go to a temp file in the same directory, are flushed to disk, then atomically renamed over the target, so a
+ * reader sees the old or the new document, never a partial one. Read-modify-writes of one call are serialised by a
+ * fixed set of striped locks (bounded memory, no per-call lock map). Paths are built only from validated
+ * {@link TenantId} and {@link CallSid} values, so no input can reach outside its tenant's directory.
+ */
+public final class FileCallRecordStore implements CallRecordStore {
+
+    private static final int STRIPES = 64;
+
+    private final Path root;
+    private final Clock clock;
+    private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+
+    /** Input: the records directory (created on first write) and the clock that stamps {@code updatedAt}. */
+    public FileCallRecordStore(Path root, Clock clock) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    public FileCallRecordStore(Path root) {
+        this(root, Clock.systemUTC());
+    }
+
+    @Override
+    public CallRecord createIfAbsent(CallRecord initial) {
+        TenantId tenant = initial.tenantId();
+        CallSid callSid = initial.sid();
+        ReentrantLock lock = lockFor(tenant, callSid);
+        lock.lock();
+        try {
+            Optional<CallRecord> existing = read(tenant, callSid);
+            if (existing.isEmpty()) {
+                write(initial);
+                return initial;
+            }
+            CallRecord completed = existing.get().withDetailsFrom(initial);
+            if (completed.equals(existing.get())) {
+                return completed;
+            }
+            CallRecord stamped = completed.touched(clock.instant());
+            write(stamped);
+            return stamped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CallRecord update(TenantId tenant, CallSid callSid, UnaryOperator<CallRecord> change) {
+        ReentrantLock lock = lockFor(tenant, callSid);
+        lock.lock();
+        try {
+            Optional<CallRecord> existing = read(tenant, callSid);
+            CallRecord current = existing.orElseGet(() -> CallRecord.blank(tenant, callSid, clock.instant()));
+            CallRecord changed = Objects.requireNonNull(change.apply(current), "change returned null");
+            if (!changed.tenant().equals(tenant.value()) || !changed.callSid().equals(callSid.value())) {
+                throw new IllegalStateException("a call record change must keep its tenant and callSid");
+            }
+            if (existing.isPresent() && changed.equals(current)) {
+                return current;
+            }
+            CallRecord stamped = existing.isPresent() ? changed.touched(clock.instant()) : changed;
+            write(stamped);
+            return stamped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<CallRecord> find(TenantId tenant, CallSid callSid) {
+        return read(tenant, callSid);
+    }
+
+    private Optional<CallRecord> read(TenantId tenant, CallSid callSid) {
+        Path file = fileOf(tenant, callSid);
+        try {
+            return Optional.of(json.readValue(Files.readAllBytes(file), CallRecord.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read call record " + tenant + "/" + callSid, e);
+        }
+    }
+
+    private void write(CallRecord record) {
+        Path target = fileOf(record.tenantId(), record.sid());
+        Path temp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            temp = Files.createTempFile(target.getParent(), "." + record.callSid() + ".", ".tmp");
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(json.writeValueAsBytes(record));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            UncheckedIOException failure =
+                    new UncheckedIOException("cannot write call record " + record.tenant() + "/" + record.callSid(), e);
+            deleteLeftover(temp, failure);
+            throw failure;
+        }
+    }
+
+    private static void deleteLeftover(Path temp, UncheckedIOException failure) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    private Path fileOf(TenantId tenant, CallSid callSid) {
+        return root.resolve(tenant.value()).resolve(callSid.value() + ".json");
+    }
+
+    private ReentrantLock lockFor(TenantId tenant, CallSid callSid) {
+        return locks[Math.floorMod(Objects.hash(tenant, callSid), STRIPES)];
+    }
+}

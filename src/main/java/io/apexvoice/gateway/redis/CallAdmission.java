@@ -1,0 +1,83 @@
+package io.apexvoice.gateway.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.TenantId;
+
+/**
+ * Concurrent-call slots of a tenant: ZSET {@code rl:{tenant}:active}, member = call SID, score = lease expiry in
+ * epoch ms. A lease lasts {@link #MAX_CALL_LEASE}, so a slot whose release was lost (crashed pod, missed status
+ * callback) frees itself. The key expires with its newest lease, so it is volatile.
+ */
+@Component
+public class CallAdmission {
+
+    /** Longest call the gateway expects; a slot not released by then is dropped. */
+    public static final Duration MAX_CALL_LEASE = Duration.ofHours(4);
+
+    /**
+     * KEYS[1] active ZSET; ARGV: now ms, lease expiry ms, call SID, max concurrent, key TTL seconds.
+     * Returns 1 when admitted (also when the call already held a slot), 0 when full.
+     */
+    private static final RedisScript<Long> ADMIT = new DefaultRedisScript<>("""
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+              return 1
+            end
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+              return 0
+            end
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+            redis.call('EXPIRE', KEYS[1], ARGV[5])
+            return 1
+            """, Long.class);
+
+    private final RedisKeys keys;
+    private final StringRedisTemplate redis;
+
+    public CallAdmission(RedisKeys keys, StringRedisTemplate redis) {
+        this.keys = keys;
+        this.redis = redis;
+    }
+
+    /**
+     * Atomically drops expired leases, then admits the call if it already holds a slot or a slot is free.
+     *
+     * @param maxConcurrent the tenant tier's concurrent-call limit
+     * @param now           the time leases are measured against
+     * @return true when the call holds a slot (now or already); false when the tenant is at its limit
+     */
+    public boolean tryAdmit(TenantId tenant, CallSid call, int maxConcurrent, Instant now) {
+        if (maxConcurrent < 0) {
+            throw new IllegalArgumentException("maxConcurrent must not be negative");
+        }
+        Long admitted = redis.execute(ADMIT, List.of(keys.activeCalls(tenant)),
+                Long.toString(now.toEpochMilli()),
+                Long.toString(now.plus(MAX_CALL_LEASE).toEpochMilli()),
+                call.value(),
+                Integer.toString(maxConcurrent),
+                Long.toString(MAX_CALL_LEASE.toSeconds()));
+        return admitted != null && admitted == 1L;
+    }
+
+    /** @return true when the call held a slot, which is now free */
+    public boolean release(TenantId tenant, CallSid call) {
+        Long removed = redis.opsForZSet().remove(keys.activeCalls(tenant), call.value());
+        return removed != null && removed > 0;
+    }
+
+    /** @return the number of slots whose lease has not expired at {@code now} (read-only) */
+    public long active(TenantId tenant, Instant now) {
+        Long count = redis.opsForZSet().count(keys.activeCalls(tenant),
+                Math.nextUp((double) now.toEpochMilli()), Double.POSITIVE_INFINITY);
+        return count == null ? 0 : count;
+    }
+}

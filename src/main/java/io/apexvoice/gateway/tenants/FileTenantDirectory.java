@@ -1,0 +1,181 @@
+package io.apexvoice.gateway.tenants;
+
+import io.apexvoice.gateway.call.TenantId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tenants from a YAML file (SPEC §3), reloaded without restart.
+ * <p>
+ * The file is read at construction: missing or invalid → {@link TenantConfigException}, so the app does not start.
+ * After {@link #start()}, one daemon thread re-reads it every {@code reloadInterval} and compares a content hash;
+ * this follows Kubernetes ConfigMap symlink swaps, which file watching misses. A changed, valid file replaces the
+ * snapshot and listeners are told the changed tenant ids; an invalid one is rejected with one log line listing its
+ * problems and the previous tenants stay in force.
+ */
+public final class FileTenantDirectory implements TenantDirectory, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FileTenantDirectory.class);
+
+    private final Path file;
+    private final Duration reloadInterval;
+    private final TenantFileParser parser = new TenantFileParser();
+    private final List<TenantChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private volatile TenantCatalog catalog;
+    private byte[] lastSeenHash;
+    private String lastReadProblem;
+
+    /**
+     * Input: the tenants file and the polling interval. Loads the file now; polling starts with {@link #start()}.
+     *
+     * @throws TenantConfigException when the file cannot be read or is invalid
+     */
+    public FileTenantDirectory(Path file, Duration reloadInterval) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.reloadInterval = Objects.requireNonNull(reloadInterval, "reloadInterval");
+        if (reloadInterval.isNegative() || reloadInterval.isZero()) {
+            throw new IllegalArgumentException("reloadInterval must be positive");
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TenantConfigException(List.of(file + ": cannot read tenants file (" + e + ")"));
+        }
+        this.catalog = parser.parse(content);
+        this.lastSeenHash = sha256(content);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tenants-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        log.info("tenants file {} loaded: {} tenants, {} tiers", file, catalog.tenants().size(), catalog.tiers().size());
+    }
+
+    /** Starts polling the file every {@code reloadInterval}. */
+    public void start() {
+        long millis = reloadInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::reloadOnSchedule, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops polling; the last snapshot stays readable. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public Optional<Tenant> find(TenantId id) {
+        return Optional.ofNullable(catalog.tenants().get(id));
+    }
+
+    @Override
+    public Collection<Tenant> all() {
+        return catalog.tenants().values();
+    }
+
+    @Override
+    public void addListener(TenantChangeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Re-reads the file now (the poller calls this; tests may too).
+     *
+     * @return ids of tenants added, changed or removed; empty when the content did not change, could not be read or
+     *         was invalid (the last two are logged once per distinct problem)
+     */
+    public synchronized Set<TenantId> reload() {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            logReadProblemOnce("tenants file " + file + " unreadable, previous tenants stay in force: " + e);
+            return Set.of();
+        }
+        lastReadProblem = null;
+        byte[] hash = sha256(content);
+        if (MessageDigest.isEqual(hash, lastSeenHash)) {
+            return Set.of();
+        }
+        lastSeenHash = hash;
+        TenantCatalog next;
+        try {
+            next = parser.parse(content);
+        } catch (TenantConfigException e) {
+            log.warn("tenants file {} rejected, previous tenants stay in force: {}", file, String.join("; ", e.errors()));
+            return Set.of();
+        }
+        Set<TenantId> changed = changedIds(catalog.tenants(), next.tenants());
+        catalog = next;
+        log.info("tenants file {} reloaded: {} tenants, changed {}", file, next.tenants().size(), changed);
+        if (!changed.isEmpty()) {
+            notifyListeners(changed);
+        }
+        return changed;
+    }
+
+    private void reloadOnSchedule() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // An exception would silently cancel the schedule; log it and keep polling.
+            log.error("tenants file {} reload failed, previous tenants stay in force", file, e);
+        }
+    }
+
+    private void notifyListeners(Set<TenantId> changed) {
+        for (TenantChangeListener listener : listeners) {
+            try {
+                listener.tenantsChanged(changed);
+            } catch (RuntimeException e) {
+                log.error("tenant change listener {} failed for tenants {}", listener, changed, e);
+            }
+        }
+    }
+
+    private void logReadProblemOnce(String problem) {
+        if (!problem.equals(lastReadProblem)) {
+            log.warn(problem);
+            lastReadProblem = problem;
+        }
+    }
+
+    private static Set<TenantId> changedIds(Map<TenantId, Tenant> before, Map<TenantId, Tenant> after) {
+        Set<TenantId> changed = new HashSet<>();
+        before.forEach((id, tenant) -> {
+            if (!tenant.equals(after.get(id))) {
+                changed.add(id);
+            }
+        });
+        after.keySet().stream().filter(id -> !before.containsKey(id)).forEach(changed::add);
+        return Set.copyOf(changed);
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,512 @@
+package io.apexvoice.gateway.intake;
+
+import static io.apexvoice.gateway.testsupport.GatewayTestClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apexvoice.gateway.GatewayApplication;
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.records.CallRecord;
+import io.apexvoice.gateway.records.CallRecordStore;
+import io.apexvoice.gateway.redis.CallAdmission;
+import io.apexvoice.gateway.redis.IdempotencyGuard;
+import io.apexvoice.gateway.tenants.ApiKeyHash;
+import io.apexvoice.gateway.testsupport.Await;
+import io.apexvoice.gateway.testsupport.GatewayTestClient;
+import io.apexvoice.gateway.testsupport.MutableClock;
+import io.apexvoice.gateway.testsupport.RandomIds;
+import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import javax.management.ObjectName;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The intake routes (SPEC §5) end to end: real HTTP, real Camel YAML routes, real Redis, the file record store.
+ * Webhooks are signed against the configured public URL exactly as Twilio signs them.
+ */
+@CamelSpringBootTest
+@DisableJmx(false)
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@AutoConfigureObservability
+@Import(IntakeRoutesTests.PinnableClock.class)
+@ExtendWith(OutputCaptureExtension.class)
+class IntakeRoutesTests {
+
+    static final String PUBLIC_BASE = "https://gw.example.com";
+    static final String AUTH_TOKEN = "global-auth-token-4711-secret";
+    static final String OWN_TOKEN = "tenant-own-token-0815-secret";
+    static final String STREAM_SECRET = "stream-secret-for-tests";
+    static final String ACME_KEY = "acme-api-key-secret";
+    static final String GLOBEX_KEY = "globex-api-key-secret";
+
+    static final String ACME = RandomIds.tenant().value();
+    static final String GLOBEX = RandomIds.tenant().value();
+    static final String PAUSED = RandomIds.tenant().value();
+    static final String OWN = RandomIds.tenant().value();
+    static final String RATE = RandomIds.tenant().value();
+    static final String CONC = RandomIds.tenant().value();
+    static final String FLIP = RandomIds.tenant().value();
+
+    static final Path WORK = createWorkDir();
+    static final Path TENANTS_FILE = WORK.resolve("tenants.yaml");
+    static final Path RECORDS = WORK.resolve("calls");
+
+    @DynamicPropertySource
+    static void gatewaySettings(DynamicPropertyRegistry registry) throws IOException {
+        Files.writeString(TENANTS_FILE, tenantsYaml(false));
+        registry.add("REDIS_URL", RedisTestServer::url);
+        registry.add("TENANTS_SOURCE", () -> "file:" + TENANTS_FILE);
+        registry.add("apex.tenants.reload-interval", () -> "100ms");
+        registry.add("RECORDS_STORE", () -> "file:" + RECORDS);
+        registry.add("PUBLIC_BASE_URL", () -> PUBLIC_BASE);
+        registry.add("TWILIO_AUTH_TOKEN", () -> AUTH_TOKEN);
+        registry.add("STREAM_TOKEN_SECRET", () -> STREAM_SECRET);
+        registry.add("MANAGEMENT_USER", () -> "ops");
+        registry.add("MANAGEMENT_PASSWORD", () -> "ops-password");
+        registry.add("ROUTES_INCLUDE_PATTERN", () -> "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+    }
+
+    @TestConfiguration
+    static class PinnableClock {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return new MutableClock();
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    CallRecordStore records;
+    @Autowired
+    StringRedisTemplate redis;
+    @Autowired
+    IdempotencyGuard idempotency;
+    @Autowired
+    CallAdmission admission;
+    @Autowired
+    StreamTokens streamTokens;
+    @Autowired
+    MeterRegistry meters;
+
+    GatewayTestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new GatewayTestClient(port, PUBLIC_BASE);
+    }
+
+    @AfterEach
+    void unpinClock() {
+        clock.release();
+    }
+
+    @Test
+    void answersASignedCallWithAStreamAndRecordsIt() {
+        CallSid call = RandomIds.callSid();
+
+        HttpResponse<String> response = voice(ACME, call);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/xml"));
+        String twiml = response.body();
+        assertThat(twiml).contains("<Connect><Stream url=\"wss://gw.example.com/twilio/media\">")
+                .contains("<Parameter name=\"tenant\" value=\"" + ACME + "\"/>")
+                .containsPattern("</Connect><Say language=\"en-US\">[^<]+</Say><Hangup/></Response>$");
+        assertThat(streamTokens.verify(parameter(twiml, "token"), call, TenantId.of(ACME))).isTrue();
+
+        CallRecord record = records.find(TenantId.of(ACME), call).orElseThrow();
+        assertThat(record.direction()).isEqualTo("inbound");
+        assertThat(record.from()).isEqualTo("+14155550123");
+        Long ttl = redis.getExpire(idempotency.voiceWebhookKey(call));
+        assertThat(ttl).isBetween(1L, 300L);
+        assertThat(admission.active(TenantId.of(ACME), Instant.now())).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void rejectsUnsignedOrForgedWebhooksWritingNothing() {
+        CallSid call = RandomIds.callSid();
+        String path = "/twilio/" + ACME + "/voice";
+        Map<String, List<String>> fields = ringing(call);
+
+        HttpResponse<String> unsigned = client.post(path, GatewayTestClient.encode(fields),
+                "application/x-www-form-urlencoded", Map.of());
+        HttpResponse<String> wrongToken = client.postSigned("not-the-token", path, fields);
+        Map<String, List<String>> tampered = ringing(call);
+        tampered.put("From", List.of("+19005550000"));
+        HttpResponse<String> forged = client.post(path, GatewayTestClient.encode(tampered),
+                "application/x-www-form-urlencoded", Map.of("X-Twilio-Signature", client.sign(AUTH_TOKEN, path,
+                        fields)));
+
+        for (HttpResponse<String> response : List.of(unsigned, wrongToken, forged)) {
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(response.body()).isEqualTo("invalid signature");
+        }
+        assertThat(records.find(TenantId.of(ACME), call)).isEmpty();
+        assertThat(redis.hasKey(idempotency.voiceWebhookKey(call))).isFalse();
+        assertThat(counter(ACME, "voice", "rejected_signature")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void unknownTenantIsNotFoundOnlyOnceSigned() {
+        CallSid call = RandomIds.callSid();
+        String unknown = RandomIds.tenant().value();
+
+        assertThat(voice(unknown, call).statusCode()).isEqualTo(404);
+        assertThat(voice("Not_A-Tenant", call).statusCode()).isEqualTo(404);
+        assertThat(client.post("/twilio/" + unknown + "/voice", GatewayTestClient.encode(ringing(call)),
+                "application/x-www-form-urlencoded", Map.of()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void suspendedTenantHearsAGoodbyeAndNothingIsCreated() {
+        CallSid call = RandomIds.callSid();
+
+        HttpResponse<String> response = voice(PAUSED, call);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("<Say").contains("<Hangup/>").doesNotContain("<Connect>");
+        assertThat(records.find(TenantId.of(PAUSED), call)).isEmpty();
+    }
+
+    @Test
+    void rejectsAMissingOrMalformedCallSid() {
+        String path = "/twilio/" + ACME + "/voice";
+
+        assertThat(client.postSigned(AUTH_TOKEN, path, form("CallStatus", "ringing")).statusCode()).isEqualTo(400);
+        HttpResponse<String> malformed = client.postSigned(AUTH_TOKEN, path,
+                form("CallSid", "CA123", "CallStatus", "ringing"));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).isEqualTo("CallSid missing or malformed");
+    }
+
+    @Test
+    void fiftyConcurrentDuplicatesCreateOneCallAndGetIdenticalTwiml() throws Exception {
+        CallSid call = RandomIds.callSid();
+        double duplicatesBefore = counter(ACME, "voice", "duplicate");
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return voice(ACME, call);
+                }));
+            }
+            start.countDown();
+            Set<String> bodies = new HashSet<>();
+            for (Future<HttpResponse<String>> future : futures) {
+                HttpResponse<String> response = future.get();
+                assertThat(response.statusCode()).isEqualTo(200);
+                bodies.add(response.body());
+            }
+            assertThat(bodies).hasSize(1);
+            assertThat(bodies.iterator().next()).contains("<Connect>");
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Stream<Path> files = Files.list(RECORDS.resolve(ACME))) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith(call.value()))).hasSize(1);
+        }
+        assertThat(counter(ACME, "voice", "duplicate") - duplicatesBefore).isEqualTo(49);
+        assertThat(redis.opsForZSet().score(keyOfActiveCalls(ACME), call.value())).isNotNull();
+    }
+
+    @Test
+    void refusesCallsBeyondTheTenantsRatePerMinute() {
+        clock.pin(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(1));
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(voice(RATE, RandomIds.callSid()).body());
+        }
+
+        assertThat(answers.subList(0, 3)).allSatisfy(twiml -> assertThat(twiml).contains("<Connect>"));
+        assertThat(answers.get(3)).doesNotContain("<Connect>").contains("busy").contains("<Hangup/>");
+
+        assertThat(counter(RATE, "voice", "rate_limited")).isEqualTo(1);
+        assertThat(counter(RATE, "voice", "accepted")).isEqualTo(3);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(voice(RATE, RandomIds.callSid()).body()).contains("<Connect>");
+    }
+
+    @Test
+    void refusesCallsBeyondTheConcurrentLimitUntilOneEnds() {
+        CallSid first = RandomIds.callSid();
+        assertThat(voice(CONC, first).body()).contains("<Connect>");
+        assertThat(voice(CONC, RandomIds.callSid()).body()).contains("<Connect>");
+        CallSid refused = RandomIds.callSid();
+        assertThat(voice(CONC, refused).body()).doesNotContain("<Connect>").contains("<Hangup/>");
+        assertThat(records.find(TenantId.of(CONC), refused)).isEmpty();
+
+        assertThat(status(CONC, first, "completed", 1).statusCode()).isEqualTo(204);
+
+        assertThat(voice(CONC, RandomIds.callSid()).body()).contains("<Connect>");
+        assertThat(counter(CONC, "voice", "busy")).isEqualTo(1);
+    }
+
+    @Test
+    void mergesOutOfOrderAndDuplicateStatusCallbacks() {
+        CallSid call = RandomIds.callSid();
+        voice(ACME, call);
+
+        assertThat(status(ACME, call, "in-progress", 2).statusCode()).isEqualTo(204);
+        assertThat(status(ACME, call, "completed", 3).statusCode()).isEqualTo(204);
+        assertThat(status(ACME, call, "ringing", 1).statusCode()).isEqualTo(204);
+        assertThat(status(ACME, call, "completed", 3).statusCode()).isEqualTo(204);
+
+        CallRecord record = records.find(TenantId.of(ACME), call).orElseThrow();
+        assertThat(record.status()).isEqualTo("completed");
+        assertThat(record.statusHistory()).extracting(CallRecord.StatusEvent::sequenceNumber)
+                .containsExactly(1L, 2L, 3L);
+        assertThat(redis.hasKey(idempotency.statusCallbackKey(call, 3))).isTrue();
+        assertThat(redis.opsForZSet().score(keyOfActiveCalls(ACME), call.value())).isNull();
+    }
+
+    @Test
+    void rejectsUnsignedOrIncompleteStatusCallbacks() {
+        CallSid call = RandomIds.callSid();
+        String path = "/twilio/" + ACME + "/status";
+
+        assertThat(client.post(path, GatewayTestClient.encode(form("CallSid", call.value(), "CallStatus",
+                "completed", "SequenceNumber", "1")), "application/x-www-form-urlencoded", Map.of())
+                .statusCode()).isEqualTo(403);
+        assertThat(client.postSigned(AUTH_TOKEN, path, form("CallSid", call.value(), "CallStatus", "completed"))
+                .statusCode()).isEqualTo(400);
+        assertThat(client.postSigned(AUTH_TOKEN, path, form("CallSid", call.value(), "CallStatus", "exploded",
+                "SequenceNumber", "1")).statusCode()).isEqualTo(400);
+        assertThat(records.find(TenantId.of(ACME), call)).isEmpty();
+    }
+
+    @Test
+    void callRecordsApiIsScopedToTheKeysTenant() {
+        CallSid acmeCall = RandomIds.callSid();
+        CallSid globexCall = RandomIds.callSid();
+        voice(ACME, acmeCall);
+        voice(GLOBEX, globexCall);
+        String acmePath = "/api/v1/tenants/" + ACME + "/calls/";
+
+        assertThat(client.get(acmePath + acmeCall, Map.of()).statusCode()).isEqualTo(401);
+        assertThat(client.get(acmePath + acmeCall, bearer(GLOBEX_KEY)).statusCode()).isEqualTo(403);
+        assertThat(client.get(acmePath + globexCall, bearer(ACME_KEY)).statusCode()).isEqualTo(404);
+        assertThat(client.get(acmePath + RandomIds.callSid(), bearer(ACME_KEY)).statusCode()).isEqualTo(404);
+        assertThat(client.get("/api/v1/tenants/" + RandomIds.tenant() + "/calls/" + acmeCall, bearer(ACME_KEY))
+                .statusCode()).isEqualTo(404);
+
+        HttpResponse<String> ok = client.get(acmePath + acmeCall, bearer(ACME_KEY));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(ok.body()).contains("\"callSid\":\"" + acmeCall + "\"", "\"tenant\":\"" + ACME + "\"",
+                "\"direction\":\"inbound\"", "\"status\"", "\"statusHistory\"", "\"turns\"");
+    }
+
+    @Test
+    void answersBadInputWithShortClientErrorsNeverAServerError() {
+        String path = "/twilio/" + ACME + "/voice";
+        String huge = "CallSid=" + "A".repeat(70 * 1024);
+
+        HttpResponse<String> oversized = client.post(path, huge, "application/x-www-form-urlencoded", Map.of());
+        HttpResponse<String> malformed = client.post(path, "CallSid=%ZZ", "application/x-www-form-urlencoded",
+                Map.of());
+        HttpResponse<String> json = client.post(path, "{\"CallSid\":1}", "application/json", Map.of());
+        HttpResponse<String> wrongMethod = client.get(path, Map.of());
+
+        assertThat(oversized.statusCode()).isEqualTo(413);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json.statusCode()).isEqualTo(403);
+        assertThat(wrongMethod.statusCode()).isBetween(400, 499);
+        for (HttpResponse<String> response : List.of(oversized, malformed, json, wrongMethod)) {
+            assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void tenantWithItsOwnAuthTokenIsVerifiedWithIt() {
+        String path = "/twilio/" + OWN + "/voice";
+        CallSid call = RandomIds.callSid();
+
+        assertThat(client.postSigned(AUTH_TOKEN, path, ringing(call)).statusCode()).isEqualTo(403);
+        assertThat(client.postSigned(OWN_TOKEN, path, ringing(call)).body()).contains("<Connect>");
+    }
+
+    @Test
+    void tenantFileChangesApplyWithoutRestart() throws IOException {
+        assertThat(voice(FLIP, RandomIds.callSid()).body()).contains("<Connect>");
+
+        Files.writeString(TENANTS_FILE, tenantsYaml(true));
+        try {
+            Await.until(Duration.ofSeconds(10), () -> !voice(FLIP, RandomIds.callSid()).body().contains("<Connect>"),
+                    "suspension of " + FLIP + " to apply");
+        } finally {
+            Files.writeString(TENANTS_FILE, tenantsYaml(false));
+        }
+        Await.until(Duration.ofSeconds(10), () -> voice(FLIP, RandomIds.callSid()).body().contains("<Connect>"),
+                "resumption of " + FLIP + " to apply");
+    }
+
+    @Test
+    void exposesHealthMetricsJmxAndGuardsManagementEndpoints() throws Exception {
+        voice(ACME, RandomIds.callSid());
+
+        HttpResponse<String> health = client.get("/health", Map.of());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("redis");
+        assertThat(client.get("/health/live", Map.of()).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> prometheus = client.get("/actuator/prometheus", Map.of());
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body())
+                .contains("apex_intake_webhooks_total{")
+                .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"twilio-voice-webhook\"");
+
+        Set<ObjectName> routeBeans = ManagementFactory.getPlatformMBeanServer().queryNames(
+                new ObjectName("org.apache.camel:type=routes,*"), null);
+        assertThat(routeBeans).extracting(name -> name.getKeyProperty("name"))
+                .contains("\"twilio-voice-webhook\"", "\"twilio-status-callback\"", "\"call-records-api\"");
+
+        assertThat(client.get("/actuator/metrics", Map.of()).statusCode()).isEqualTo(401);
+        String basic = Base64.getEncoder().encodeToString("ops:ops-password".getBytes(StandardCharsets.UTF_8));
+        assertThat(client.get("/actuator/metrics", Map.of("Authorization", "Basic " + basic)).statusCode())
+                .isEqualTo(200);
+        String wrong = Base64.getEncoder().encodeToString("ops:nope".getBytes(StandardCharsets.UTF_8));
+        assertThat(client.get("/actuator/metrics", Map.of("Authorization", "Basic " + wrong)).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void neverWritesSecretsToTheLog(CapturedOutput output) {
+        CallSid call = RandomIds.callSid();
+        voice(ACME, call);
+        client.postSigned("forged", "/twilio/" + ACME + "/voice", ringing(RandomIds.callSid()));
+        status(ACME, call, "completed", 5);
+        client.get("/api/v1/tenants/" + ACME + "/calls/" + call, bearer(ACME_KEY));
+        client.get("/api/v1/tenants/" + ACME + "/calls/" + call, bearer(GLOBEX_KEY));
+
+        assertThat(output.getAll()).doesNotContain(AUTH_TOKEN, OWN_TOKEN, STREAM_SECRET, ACME_KEY, GLOBEX_KEY,
+                "ops-password");
+    }
+
+    // --- helpers
+
+    private HttpResponse<String> voice(String tenant, CallSid call) {
+        return client.postSigned(tenant.equals(OWN) ? OWN_TOKEN : AUTH_TOKEN, "/twilio/" + tenant + "/voice",
+                ringing(call));
+    }
+
+    private HttpResponse<String> status(String tenant, CallSid call, String status, long sequence) {
+        return client.postSigned(AUTH_TOKEN, "/twilio/" + tenant + "/status", form(
+                "AccountSid", "AC00000000000000000000000000000000", "CallSid", call.value(),
+                "CallStatus", status, "SequenceNumber", Long.toString(sequence),
+                "CallbackSource", "call-progress-events", "Timestamp", "Sun, 25 Mar 2018 09:53:19 +0000"));
+    }
+
+    private static Map<String, List<String>> ringing(CallSid call) {
+        return form("AccountSid", "AC00000000000000000000000000000000", "ApiVersion", "2010-04-01",
+                "CallSid", call.value(), "CallStatus", "ringing", "Direction", "inbound",
+                "From", "+14155550123", "To", "+14155550100", "StirVerstat", "TN-Validation-Passed-A");
+    }
+
+    private static Map<String, String> bearer(String key) {
+        return Map.of("Authorization", "Bearer " + key);
+    }
+
+    private static String parameter(String twiml, String name) {
+        String marker = "<Parameter name=\"" + name + "\" value=\"";
+        int start = twiml.indexOf(marker) + marker.length();
+        return twiml.substring(start, twiml.indexOf('"', start));
+    }
+
+    private String keyOfActiveCalls(String tenant) {
+        return "rl:{" + tenant + "}:active";
+    }
+
+    private double counter(String tenant, String endpoint, String outcome) {
+        var counter = meters.find("apex.intake.webhooks").tags("tenant", tenant, "endpoint", endpoint,
+                "outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static Path createWorkDir() {
+        try {
+            return Files.createTempDirectory("apex-intake-tests");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String tenantsYaml(boolean flipSuspended) {
+        StringBuilder yaml = new StringBuilder("""
+                tiers:
+                  standard: { callsPerMinute: 1000, maxConcurrentCalls: 1000, maxConcurrentLlm: 4, campaignShare: 1 }
+                  rate: { callsPerMinute: 3, maxConcurrentCalls: 100, maxConcurrentLlm: 4, campaignShare: 1 }
+                  conc: { callsPerMinute: 1000, maxConcurrentCalls: 2, maxConcurrentLlm: 4, campaignShare: 1 }
+                tenants:
+                """);
+        int number = 100;
+        for (String[] t : new String[][] {{ACME, "standard", "false", ""}, {GLOBEX, "standard", "false", ""},
+                {PAUSED, "standard", "true", ""}, {OWN, "standard", "false", OWN_TOKEN},
+                {RATE, "rate", "false", ""}, {CONC, "conc", "false", ""},
+                {FLIP, "standard", Boolean.toString(flipSuspended), ""}}) {
+            String key = t[0].equals(ACME) ? ACME_KEY : t[0].equals(GLOBEX) ? GLOBEX_KEY : t[0] + "-key";
+            yaml.append("  - id: ").append(t[0]).append('\n')
+                    .append("    name: Tenant ").append(t[0]).append('\n')
+                    .append("    tier: ").append(t[1]).append('\n')
+                    .append("    suspended: ").append(t[2]).append('\n')
+                    .append("    twilio: { numbers: [\"+1415555").append(number++).append("0\"], authToken: ")
+                    .append(t[3].isEmpty() ? "null" : "\"" + t[3] + "\"").append(" }\n")
+                    .append("    voice: { name: en-US-JennyNeural, language: en-US }\n")
+                    .append("    prompt: \"You are a test assistant.\"\n")
+                    .append("    greeting: \"Hello from the test.\"\n")
+                    .append("    fallbackPhrase: \"Sorry, please hold on.\"\n")
+                    .append("    apiKeys: [\"").append(ApiKeyHash.of(key).encoded()).append("\"]\n");
+        }
+        return yaml.toString();
+    }
+}

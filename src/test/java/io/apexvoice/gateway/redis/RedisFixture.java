@@ -1,0 +1,52 @@
+package io.apexvoice.gateway.redis;
+
+import java.util.Optional;
+
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.apexvoice.gateway.testsupport.RedisTestServer;
+
+/**
+ * Connection, templates and keys for the role classes, built by the production wiring
+ * ({@link RedisConnectionConfiguration}) on a test server, without a Spring context.
+ */
+final class RedisFixture implements AutoCloseable {
+
+    final JedisConnectionFactory connectionFactory;
+    final StringRedisTemplate strings;
+    final RedisTemplate<String, byte[]> bytes;
+    final RedisKeys keys;
+
+    private RedisFixture(String url, String keyPrefix) {
+        RedisSettings settings = new RedisSettings(url, null, keyPrefix, 0, null);
+        connectionFactory = RedisConnectionConfiguration.connectionFactory(settings, Optional.empty());
+        connectionFactory.afterPropertiesSet();
+        connectionFactory.start();
+        strings = RedisConnectionConfiguration.stringTemplate(connectionFactory);
+        bytes = RedisConnectionConfiguration.bytesTemplate(connectionFactory);
+        keys = new RedisKeys(settings.keyPrefix());
+    }
+
+    /** @return a fixture on the JVM-wide test Redis, keys without prefix */
+    static RedisFixture shared() {
+        return new RedisFixture(RedisTestServer.url(), "");
+    }
+
+    /** @return a fixture on the given server with the given key prefix */
+    static RedisFixture connect(String url, String keyPrefix) {
+        return new RedisFixture(url, keyPrefix);
+    }
+
+    /** @return the key's TTL in seconds; -1 without TTL, -2 when the key is missing */
+    long ttlSeconds(String key) {
+        Long ttl = strings.getExpire(key);
+        return ttl == null ? -2 : ttl;
+    }
+
+    @Override
+    public void close() {
+        connectionFactory.destroy();
+    }
+}

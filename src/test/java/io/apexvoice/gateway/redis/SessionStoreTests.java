@@ -1,0 +1,177 @@
+package io.apexvoice.gateway.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.testsupport.RandomIds;
+
+class SessionStoreTests {
+
+    private static final long IDLE_TTL = SessionStore.IDLE_TTL.toSeconds();
+
+    private static RedisFixture redis;
+    private static SessionStore sessions;
+
+    @BeforeAll
+    static void connect() {
+        redis = RedisFixture.shared();
+        sessions = new SessionStore(redis.keys, redis.strings);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redis.close();
+    }
+
+    @Test
+    void openedSessionHasNoTtlAndReadsBack() {
+        CallSession session = CallSession.start(RandomIds.callSid(), RandomIds.tenant(), "v7", Map.of("name", "Ada"));
+
+        sessions.open(session);
+
+        assertThat(redis.ttlSeconds(redis.keys.session(session.callSid()))).isEqualTo(-1);
+        assertThat(sessions.find(session.callSid())).contains(session);
+    }
+
+    @Test
+    void storesTheSessionAsJson() {
+        CallSession session = openNew();
+
+        assertThat(redis.strings.opsForValue().get(redis.keys.session(session.callSid())))
+                .startsWith("{").contains("\"callSid\":\"" + session.callSid() + "\"")
+                .contains("\"tenantId\":\"" + session.tenantId() + "\"");
+    }
+
+    @Test
+    void appendTurnSetsTheIdleTtl() {
+        CallSid call = openNew().callSid();
+
+        assertThat(sessions.appendTurn(call, Turn.user("hello"))).isTrue();
+
+        assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
+        assertThat(sessions.find(call).orElseThrow().turns()).containsExactly(Turn.user("hello"));
+    }
+
+    @Test
+    void everyTurnResetsTheTtl() {
+        CallSid call = openNew().callSid();
+        sessions.appendTurn(call, Turn.user("hello"));
+        redis.strings.expire(redis.keys.session(call), Duration.ofSeconds(100));
+        assertThat(redis.ttlSeconds(redis.keys.session(call))).isLessThanOrEqualTo(100);
+
+        sessions.appendTurn(call, Turn.assistant("hi, how can I help?"));
+
+        assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
+    }
+
+    @Test
+    void keepsOnlyTheLastEightTurns() {
+        CallSid call = openNew().callSid();
+
+        for (int i = 1; i <= 11; i++) {
+            sessions.appendTurn(call, Turn.user("turn " + i));
+        }
+
+        assertThat(sessions.find(call).orElseThrow().turns()).extracting(Turn::text)
+                .containsExactly("turn 4", "turn 5", "turn 6", "turn 7", "turn 8", "turn 9", "turn 10", "turn 11");
+    }
+
+    @Test
+    void bargeInIncrementsTheGenerationAndKeepsALiveSessionWithoutTtl() {
+        CallSid call = openNew().callSid();
+
+        assertThat(sessions.bumpBargeIn(call)).hasValue(1);
+        assertThat(sessions.bumpBargeIn(call)).hasValue(2);
+
+        assertThat(sessions.find(call).orElseThrow().bargeInGeneration()).isEqualTo(2);
+        assertThat(redis.ttlSeconds(redis.keys.session(call))).isEqualTo(-1);
+    }
+
+    @Test
+    void concurrentUpdatesLoseNothing() throws Exception {
+        CallSid call = openNew().callSid();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> updates = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String text = "turn " + i;
+                updates.add(pool.submit(() -> {
+                    start.await();
+                    sessions.appendTurn(call, Turn.user(text));
+                    sessions.bumpBargeIn(call);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> update : updates) {
+                update.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        CallSession session = sessions.find(call).orElseThrow();
+        assertThat(session.bargeInGeneration()).isEqualTo(8);
+        assertThat(session.turns()).extracting(Turn::text)
+                .containsExactlyInAnyOrder("turn 0", "turn 1", "turn 2", "turn 3", "turn 4", "turn 5", "turn 6", "turn 7");
+    }
+
+    @Test
+    void closeSetsTheIdleTtl() {
+        CallSid call = openNew().callSid();
+
+        assertThat(sessions.close(call)).isTrue();
+
+        assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
+    }
+
+    @Test
+    void missingSessionIsAbsentAndNotRecreated() {
+        CallSid call = RandomIds.callSid();
+
+        assertThat(sessions.find(call)).isEmpty();
+        assertThat(sessions.appendTurn(call, Turn.user("hello"))).isFalse();
+        assertThat(sessions.bumpBargeIn(call)).isEmpty();
+        assertThat(sessions.close(call)).isFalse();
+        assertThat(redis.strings.hasKey(redis.keys.session(call))).isFalse();
+    }
+
+    @Test
+    void corruptJsonIsTreatedAsAbsent() {
+        CallSid call = RandomIds.callSid();
+        redis.strings.opsForValue().set(redis.keys.session(call), "{\"callSid\": not json");
+
+        assertThat(sessions.find(call)).isEmpty();
+        assertThat(sessions.appendTurn(call, Turn.user("hello"))).isFalse();
+    }
+
+    @Test
+    void jsonWithoutRequiredFieldsIsTreatedAsAbsent() {
+        CallSid call = RandomIds.callSid();
+        redis.strings.opsForValue().set(redis.keys.session(call), "{\"turns\":[]}");
+
+        assertThat(sessions.find(call)).isEmpty();
+    }
+
+    private static CallSession openNew() {
+        CallSession session = CallSession.start(RandomIds.callSid(), RandomIds.tenant(), "v1", Map.of());
+        sessions.open(session);
+        return session;
+    }
+}
