@@ -2,10 +2,10 @@
 # Places one call's webhooks against a running gateway exactly as Twilio would send them (signed with
 # X-Twilio-Signature), then reads the call record back through the tenant API.
 #   scripts/signed-webhook.sh [gateway-url] [tenant] [api-key]
-# Defaults match the local profile: http://localhost:8080, tenant demo, key demo-key-change-me, auth token
+# Defaults match the local profile: http://127.0.0.1:8080, tenant demo, key demo-key-change-me, auth token
 # local-dev-auth-token (TWILIO_AUTH_TOKEN overrides). Needs curl, openssl, od.
 set -euo pipefail
-gateway=${1:-http://localhost:8080}
+gateway=${1:-http://127.0.0.1:8080}
 tenant=${2:-demo}
 api_key=${3:-demo-key-change-me}
 token=${TWILIO_AUTH_TOKEN:-local-dev-auth-token}

@@ -17,7 +17,7 @@ public record PublicEndpoints(URI baseUrl, String mediaUrl, int mediaPort) {
 
     public PublicEndpoints {
         if (baseUrl == null) {
-            baseUrl = URI.create("http://localhost:8080");
+            baseUrl = URI.create("http://127.0.0.1:8080");
         }
         if (mediaPort <= 0) {
             mediaPort = 8081;
