@@ -1,5 +1,7 @@
 package io.apexvoice.gateway;
 
+import io.apexvoice.gateway.simulator.call.SimulateCallCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -8,7 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 
+    /** Starts the gateway; {@code simulate-call …} instead runs the call simulator without Spring (SPEC §9). */
     public static void main(String[] args) {
-        SpringApplication.run(GatewayApplication.class, args);
+        if (args.length > 0 && args[0].equals("simulate-call")) {
+            System.exit(SimulateCallCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        } else {
+            SpringApplication.run(GatewayApplication.class, args);
+        }
     }
 }

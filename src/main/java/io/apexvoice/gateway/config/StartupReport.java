@@ -1,7 +1,11 @@
 package io.apexvoice.gateway.config;
 
+import io.apexvoice.gateway.simulator.RunningSimulators;
+import io.apexvoice.gateway.simulator.SimulatorServer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -17,11 +21,14 @@ class StartupReport {
     private final PublicEndpoints endpoints;
     private final Roles roles;
     private final Environment environment;
+    private final ObjectProvider<RunningSimulators> simulators;
 
-    StartupReport(PublicEndpoints endpoints, Roles roles, Environment environment) {
+    StartupReport(PublicEndpoints endpoints, Roles roles, Environment environment,
+            ObjectProvider<RunningSimulators> simulators) {
         this.endpoints = endpoints;
         this.roles = roles;
         this.environment = environment;
+        this.simulators = simulators;
     }
 
     @EventListener
@@ -33,5 +40,8 @@ class StartupReport {
                 String.join(",", environment.getActiveProfiles().length == 0
                         ? environment.getDefaultProfiles() : environment.getActiveProfiles()),
                 roles.roles(), port, endpoints.baseUrl(), endpoints.mediaStreamUrl(), port);
+        simulators.ifAvailable(running -> log.info("Provider simulators (loopback, control API at /__control/*): {}",
+                running.all().stream().map(s -> s.name() + "=" + s.baseUri())
+                        .collect(Collectors.joining(" "))));
     }
 }

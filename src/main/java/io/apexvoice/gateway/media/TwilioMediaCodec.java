@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.apexvoice.gateway.media.MalformedMessageException.Kind;
 import io.apexvoice.gateway.media.TwilioMessage.Clear;
 import io.apexvoice.gateway.media.TwilioMessage.Connected;
 import io.apexvoice.gateway.media.TwilioMessage.Dtmf;
@@ -42,10 +43,10 @@ public final class TwilioMediaCodec {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new MalformedMessageException("not JSON");
+            throw new MalformedMessageException(Kind.invalid_json, "not JSON");
         }
         if (root == null || !root.isObject()) {
-            throw new MalformedMessageException("not a JSON object");
+            throw new MalformedMessageException(Kind.invalid_json, "not a JSON object");
         }
         String event = root.path("event").asText("");
         long sequence = number(root.path("sequenceNumber"));
@@ -69,7 +70,7 @@ public final class TwilioMediaCodec {
                         textOrNull(stop.path("callSid")));
             }
             case "clear" -> new Clear(streamSid(root));
-            default -> throw new MalformedMessageException(event.isEmpty() ? "no event" : "unknown event");
+            default -> throw new MalformedMessageException(Kind.unknown_event, event.isEmpty() ? "no event" : "unknown event");
         };
     }
 
@@ -130,20 +131,23 @@ public final class TwilioMediaCodec {
     }
 
     private static byte[] payload(JsonNode node) throws MalformedMessageException {
-        if (!node.isTextual() || node.asText().isEmpty()) {
-            throw new MalformedMessageException("media without payload");
+        if (!node.isTextual()) {
+            throw new MalformedMessageException(Kind.missing_field, "media.payload missing");
+        }
+        if (node.asText().isEmpty()) {
+            throw new MalformedMessageException(Kind.empty_payload, "media with an empty payload");
         }
         try {
             return B64D.decode(node.asText());
         } catch (IllegalArgumentException e) {
-            throw new MalformedMessageException("payload is not base64");
+            throw new MalformedMessageException(Kind.bad_base64, "payload is not base64");
         }
     }
 
     private static JsonNode object(JsonNode root, String field) throws MalformedMessageException {
         JsonNode node = root.path(field);
         if (!node.isObject()) {
-            throw new MalformedMessageException(field + " object missing");
+            throw new MalformedMessageException(Kind.missing_field, field + " object missing");
         }
         return node;
     }
@@ -155,7 +159,7 @@ public final class TwilioMediaCodec {
     private static String required(JsonNode node, String field) throws MalformedMessageException {
         JsonNode value = node.path(field);
         if (!value.isTextual() || value.asText().isEmpty()) {
-            throw new MalformedMessageException(field + " missing");
+            throw new MalformedMessageException(Kind.missing_field, field + " missing");
         }
         return value.asText();
     }
@@ -171,7 +175,7 @@ public final class TwilioMediaCodec {
         try {
             return node.isNumber() ? node.asLong() : Long.parseLong(node.asText());
         } catch (NumberFormatException e) {
-            throw new MalformedMessageException("not a number");
+            throw new MalformedMessageException(Kind.bad_number, "not a number");
         }
     }
 

@@ -85,7 +85,7 @@ class TwilioMediaCodecTests {
         assertThatThrownBy(() -> TwilioMediaCodec.decode("{\"event\":\"media\",\"streamSid\":\"" + SID
                 + "\",\"media\":{\"payload\":\"@@@\"}}")).hasMessage("payload is not base64");
         assertThatThrownBy(() -> TwilioMediaCodec.decode("{\"event\":\"media\",\"streamSid\":\"" + SID
-                + "\",\"media\":{\"payload\":\"\"}}")).hasMessage("media without payload");
+                + "\",\"media\":{\"payload\":\"\"}}")).hasMessage("media with an empty payload");
         assertThatThrownBy(() -> TwilioMediaCodec.decode("{\"event\":\"mark\",\"mark\":{\"name\":\"x\"}}"))
                 .hasMessage("streamSid missing");
         assertThatThrownBy(() -> TwilioMediaCodec.decode("{\"event\":\"media\",\"sequenceNumber\":\"x\"}"))

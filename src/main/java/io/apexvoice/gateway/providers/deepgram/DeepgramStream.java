@@ -1,0 +1,214 @@
+package io.apexvoice.gateway.providers.deepgram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.apexvoice.gateway.stt.SttListener;
+import io.apexvoice.gateway.stt.SttStream;
+import io.apexvoice.gateway.stt.TranscriptAssembler;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call's Deepgram socket. Everything runs on one Vert.x context, so state needs no locks and listener calls
+ * are ordered. Audio sent while the socket is down is buffered up to {@code maxBufferedAudio} (oldest dropped);
+ * a lost socket is re-opened with exponential backoff (100 ms doubling to 5 s) for as long as the stream is open;
+ * a {@code KeepAlive} goes out whenever no audio was sent for {@code keepAliveEvery}.
+ */
+final class DeepgramStream implements SttStream {
+
+    private static final Logger log = LoggerFactory.getLogger(DeepgramStream.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_BACKOFF_MS = 5000;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final HttpClient client;
+    private final String url;
+    private final DeepgramProperties properties;
+    private final SttListener listener;
+    private final Runnable onReconnect;
+    private final TranscriptAssembler assembler = new TranscriptAssembler();
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private final long maxPendingBytes;
+    private long pendingBytes;
+    private WebSocket socket;
+    private boolean closed;
+    private boolean everConnected;
+    private int failures;
+    private long lastAudioSentNanos = System.nanoTime();
+    private long keepAliveTimer = -1;
+    private long reconnectTimer = -1;
+
+    DeepgramStream(Vertx vertx, HttpClient client, String url, DeepgramProperties properties, SttListener listener,
+            Runnable onReconnect) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.client = client;
+        this.url = url;
+        this.properties = properties;
+        this.listener = listener;
+        this.onReconnect = onReconnect;
+        this.maxPendingBytes = properties.maxBufferedAudio().toMillis() * 8;
+    }
+
+    void connect() {
+        context.runOnContext(v -> {
+            long every = properties.keepAliveEvery().toMillis();
+            keepAliveTimer = vertx.setPeriodic(every, every, id -> keepAliveIfIdle(every));
+            open();
+        });
+    }
+
+    @Override
+    public void sendAudio(byte[] mulaw) {
+        if (mulaw == null || mulaw.length == 0) {
+            return;
+        }
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            if (socket != null && !socket.isClosed()) {
+                socket.writeBinaryMessage(Buffer.buffer(mulaw));
+                lastAudioSentNanos = System.nanoTime();
+            } else {
+                buffer(mulaw);
+            }
+        });
+    }
+
+    @Override
+    public void finish() {
+        context.runOnContext(v -> sendControl("Finalize"));
+    }
+
+    @Override
+    public void close() {
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            vertx.cancelTimer(keepAliveTimer);
+            vertx.cancelTimer(reconnectTimer);
+            pending.clear();
+            if (socket != null && !socket.isClosed()) {
+                sendControl("CloseStream");
+                socket.close((short) 1000);
+            }
+        });
+    }
+
+    private void open() {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
+                .addHeader("Authorization", "Token " + properties.apiKey());
+        client.webSocket(options).onComplete(result -> {
+            if (closed) {
+                if (result.succeeded()) {
+                    result.result().close((short) 1000);
+                }
+                return;
+            }
+            if (result.failed()) {
+                log.warn("speech-to-text connection failed: {}", result.cause().getMessage());
+                scheduleReconnect();
+                return;
+            }
+            attach(result.result());
+        });
+    }
+
+    private void attach(WebSocket ws) {
+        socket = ws;
+        failures = 0;
+        if (everConnected) {
+            onReconnect.run();
+            listener.connectionChanged(false);
+        }
+        everConnected = true;
+        ws.textMessageHandler(this::onMessage);
+        ws.exceptionHandler(e -> log.debug("speech-to-text socket error: {}", e.getMessage()));
+        ws.closeHandler(v -> {
+            socket = null;
+            if (!closed) {
+                log.warn("speech-to-text socket closed by provider ({} {}); reconnecting", ws.closeStatusCode(),
+                        ws.closeReason());
+                listener.connectionChanged(true);
+                scheduleReconnect();
+            }
+        });
+        while (!pending.isEmpty()) {
+            ws.writeBinaryMessage(Buffer.buffer(pending.poll()));
+        }
+        pendingBytes = 0;
+        lastAudioSentNanos = System.nanoTime();
+    }
+
+    private void scheduleReconnect() {
+        long delay = Math.min(MAX_BACKOFF_MS, 100L << Math.min(failures, 6));
+        failures++;
+        reconnectTimer = vertx.setTimer(delay, id -> {
+            if (!closed) {
+                open();
+            }
+        });
+    }
+
+    private void buffer(byte[] mulaw) {
+        pending.add(mulaw);
+        pendingBytes += mulaw.length;
+        while (pendingBytes > maxPendingBytes && !pending.isEmpty()) {
+            pendingBytes -= pending.poll().length;
+        }
+    }
+
+    private void keepAliveIfIdle(long everyMs) {
+        if (!closed && System.nanoTime() - lastAudioSentNanos >= everyMs * 1_000_000L) {
+            sendControl("KeepAlive");
+        }
+    }
+
+    private void sendControl(String type) {
+        if (socket != null && !socket.isClosed()) {
+            socket.writeTextMessage("{\"type\":\"" + type + "\"}");
+        }
+    }
+
+    private void onMessage(String text) {
+        if (closed) {
+            return;
+        }
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (Exception e) {
+            log.debug("unreadable speech-to-text message ignored");
+            return;
+        }
+        switch (message.path("type").asText()) {
+            case "Results" -> onResults(message);
+            case "SpeechStarted" -> listener.speechStarted();
+            case "UtteranceEnd" -> assembler.onUtteranceEnd().ifPresent(listener::turnFinished);
+            default -> log.debug("speech-to-text message {} ignored", message.path("type").asText());
+        }
+    }
+
+    private void onResults(JsonNode message) {
+        String transcript = message.path("channel").path("alternatives").path(0).path("transcript").asText("");
+        boolean isFinal = message.path("is_final").asBoolean(false);
+        Optional<String> turn = assembler.onResult(transcript, isFinal, message.path("speech_final").asBoolean(false));
+        if (turn.isPresent()) {
+            listener.turnFinished(turn.get());
+        } else if (!transcript.isBlank()) {
+            listener.interim(assembler.heardSoFar());
+        }
+    }
+}

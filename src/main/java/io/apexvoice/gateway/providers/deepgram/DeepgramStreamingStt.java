@@ -1,0 +1,66 @@
+package io.apexvoice.gateway.providers.deepgram;
+
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.stt.SpeechToText;
+import io.apexvoice.gateway.stt.SttListener;
+import io.apexvoice.gateway.stt.SttStream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@link SpeechToText} over Deepgram's live WebSocket API (PROTOCOLS §4): one socket per call, mu-law 8 kHz,
+ * interim results, endpointing, {@code UtteranceEnd} and VAD events on. See {@link DeepgramStream}.
+ */
+@Component
+public class DeepgramStreamingStt implements SpeechToText {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final DeepgramProperties properties;
+    private final Counter reconnects;
+
+    public DeepgramStreamingStt(Vertx vertx, DeepgramProperties properties, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.properties = properties;
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxWebSockets(4096)
+                .setConnectTimeout(5000)
+                .setIdleTimeout(0));
+        this.reconnects = Counter.builder("apex.stt.reconnects").description("STT sockets re-opened after a loss")
+                .tag("provider", "deepgram").register(meters);
+    }
+
+    @Override
+    public SttStream open(CallSid call, String language, SttListener listener) {
+        DeepgramStream stream = new DeepgramStream(vertx, client, listenUrl(language), properties, listener,
+                reconnects::increment);
+        stream.connect();
+        return stream;
+    }
+
+    /** {@code DEEPGRAM_URL} plus the query the gateway needs (PROTOCOLS 4.1). */
+    String listenUrl(String language) {
+        String base = properties.url().toString();
+        StringBuilder url = new StringBuilder(base).append(base.contains("?") ? "&" : "?")
+                .append("model=").append(encode(properties.model()))
+                .append("&encoding=mulaw&sample_rate=8000&channels=1")
+                .append("&interim_results=true")
+                .append("&endpointing=").append(properties.endpointingMs())
+                .append("&utterance_end_ms=").append(properties.utteranceEndMs())
+                .append("&vad_events=true&smart_format=true&punctuate=true");
+        if (language != null && !language.isBlank()) {
+            url.append("&language=").append(encode(language));
+        }
+        return url.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

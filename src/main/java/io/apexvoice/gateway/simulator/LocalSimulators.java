@@ -1,0 +1,103 @@
+package io.apexvoice.gateway.simulator;
+
+import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
+import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
+import io.apexvoice.gateway.simulator.groq.GroqSimulator;
+import io.apexvoice.gateway.simulator.twilio.TwilioRestSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.Profiles;
+
+/**
+ * The {@code local} profile's stand-ins (SPEC §2, §9): before any bean is created, starts on 127.0.0.1 the
+ * simulator of each provider whose URL was not given explicitly ({@code DEEPGRAM_URL}, {@code GROQ_URL},
+ * {@code AZURE_TTS_URL}, {@code TWILIO_API_URL}) and points the gateway's settings at it, with the credentials the
+ * gateway will send (an explicitly set key is accepted by the simulator too). Never active in {@code prod}. The
+ * running simulators are a bean ({@link RunningSimulators}) and stop with the application.
+ */
+public final class LocalSimulators implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    static final String PROPERTY_SOURCE = "apexLocalSimulators";
+    private static final Logger log = LoggerFactory.getLogger(LocalSimulators.class);
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        ConfigurableEnvironment env = context.getEnvironment();
+        if (!env.acceptsProfiles(Profiles.of("local")) || env.acceptsProfiles(Profiles.of("prod"))
+                || env.getPropertySources().contains(PROPERTY_SOURCE)) {
+            return;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
+        List<SimulatorServer<?>> started = new ArrayList<>();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        try {
+            if (unset(env, "DEEPGRAM_URL")) {
+                String key = valueOr(env, "DEEPGRAM_API_KEY", DeepgramSimulator.Settings.defaults().apiKey());
+                int port = start(started, new DeepgramSimulator(vertx,
+                        DeepgramSimulator.Settings.defaults().withApiKey(key)));
+                settings.put("apex.deepgram.url", "ws://127.0.0.1:" + port + "/v1/listen");
+                settings.put("apex.deepgram.api-key", key);
+            }
+            if (unset(env, "GROQ_URL")) {
+                String key = valueOr(env, "GROQ_API_KEY", GroqSimulator.Settings.defaults().apiKey());
+                int port = start(started, new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withApiKey(key)));
+                settings.put("apex.groq.url", "http://127.0.0.1:" + port + "/openai/v1");
+                settings.put("apex.groq.api-key", key);
+            }
+            if (unset(env, "AZURE_TTS_URL")) {
+                String key = valueOr(env, "AZURE_TTS_KEY", AzureTtsSimulator.Settings.defaults().apiKey());
+                int port = start(started, new AzureTtsSimulator(vertx,
+                        AzureTtsSimulator.Settings.defaults().withApiKey(key)));
+                settings.put("apex.azure-tts.url", "http://127.0.0.1:" + port + "/cognitiveservices/v1");
+                settings.put("apex.azure-tts.key", key);
+            }
+            if (unset(env, "TWILIO_API_URL")) {
+                TwilioRestSimulator.Settings defaults = TwilioRestSimulator.Settings.defaults();
+                String sid = valueOr(env, "apex.twilio.account-sid", defaults.accountSid());
+                String token = valueOr(env, "apex.twilio.auth-token", defaults.authToken());
+                int port = start(started, new TwilioRestSimulator(vertx, defaults.withAccount(sid, token)));
+                settings.put("apex.twilio.api-url", "http://127.0.0.1:" + port);
+            }
+        } catch (RuntimeException e) {
+            started.forEach(SimulatorServer::close);
+            vertx.close();
+            throw e;
+        }
+        env.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, settings));
+        RunningSimulators running = new RunningSimulators(vertx, started);
+        context.getBeanFactory().registerSingleton("runningSimulators", running);
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
+                running.close();
+            }
+        });
+    }
+
+    private static int start(List<SimulatorServer<?>> started, SimulatorServer<?> simulator) {
+        int port = simulator.start(0);
+        started.add(simulator);
+        log.info("{} simulator listening on 127.0.0.1:{}", simulator.name(), port);
+        return port;
+    }
+
+    private static boolean unset(ConfigurableEnvironment env, String name) {
+        String value = env.getProperty(name);
+        return value == null || value.isBlank();
+    }
+
+    private static String valueOr(ConfigurableEnvironment env, String name, String fallback) {
+        String value = env.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,106 @@
+package io.apexvoice.gateway.simulator.groq;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the JSON objects of one completion (PROTOCOLS §5.2), all sharing its {@code id}, {@code created},
+ * {@code model} and {@code system_fingerprint}:
+ * <ul>
+ *   <li>{@link #role()}: {@code delta {"role":"assistant","content":""}} plus {@code x_groq.id}</li>
+ *   <li>{@link #content(String)}: {@code delta {"content":token}}</li>
+ *   <li>{@link #finish(String, ObjectNode)}: empty delta, {@code finish_reason}, {@code x_groq.id} + {@code usage}</li>
+ *   <li>{@link #usageOnly(ObjectNode)}: {@code choices []} + {@code usage} (sent only for {@code include_usage})</li>
+ *   <li>{@link #completion(String, String, ObjectNode)}: the non-streamed {@code chat.completion}</li>
+ * </ul>
+ */
+final class CompletionChunks {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final String id;
+    private final String requestId;
+    private final long created;
+    private final String model;
+    private final String fingerprint;
+
+    CompletionChunks(String id, String requestId, long created, String model, String fingerprint) {
+        this.id = id;
+        this.requestId = requestId;
+        this.created = created;
+        this.model = model;
+        this.fingerprint = fingerprint;
+    }
+
+    ObjectNode role() {
+        ObjectNode delta = NODES.objectNode().put("role", "assistant").put("content", "");
+        ObjectNode chunk = chunk(delta, null);
+        chunk.putObject("x_groq").put("id", requestId);
+        return chunk;
+    }
+
+    ObjectNode content(String token) {
+        return chunk(NODES.objectNode().put("content", token), null);
+    }
+
+    ObjectNode finish(String finishReason, ObjectNode usage) {
+        ObjectNode chunk = chunk(NODES.objectNode(), finishReason);
+        ObjectNode xGroq = chunk.putObject("x_groq").put("id", requestId);
+        xGroq.set("usage", usage);
+        return chunk;
+    }
+
+    ObjectNode usageOnly(ObjectNode usage) {
+        ObjectNode chunk = header("chat.completion.chunk");
+        chunk.putArray("choices");
+        chunk.set("usage", usage);
+        return chunk;
+    }
+
+    ObjectNode completion(String text, String finishReason, ObjectNode usage) {
+        ObjectNode completion = header("chat.completion");
+        ObjectNode choice = completion.putArray("choices").addObject().put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", text);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        completion.set("usage", usage);
+        completion.putObject("x_groq").put("id", requestId);
+        return completion;
+    }
+
+    /**
+     * Groq's usage object. Times are simulated from the token counts and the configured inter-token delay, in
+     * seconds: queue 0.01, prompt 0.00005 per prompt token, completion = tokens × inter-token delay.
+     */
+    static ObjectNode usage(int promptTokens, int completionTokens, long interTokenDelayMs) {
+        double queueTime = 0.01;
+        double promptTime = promptTokens * 0.00005;
+        double completionTime = completionTokens * interTokenDelayMs / 1000.0;
+        return NODES.objectNode()
+                .put("queue_time", queueTime)
+                .put("prompt_tokens", promptTokens)
+                .put("prompt_time", promptTime)
+                .put("completion_tokens", completionTokens)
+                .put("completion_time", completionTime)
+                .put("total_tokens", promptTokens + completionTokens)
+                .put("total_time", promptTime + completionTime);
+    }
+
+    private ObjectNode chunk(ObjectNode delta, String finishReason) {
+        ObjectNode chunk = header("chat.completion.chunk");
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        return chunk;
+    }
+
+    private ObjectNode header(String object) {
+        return NODES.objectNode()
+                .put("id", id)
+                .put("object", object)
+                .put("created", created)
+                .put("model", model)
+                .put("system_fingerprint", fingerprint);
+    }
+}

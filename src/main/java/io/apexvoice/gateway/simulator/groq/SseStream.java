@@ -1,0 +1,107 @@
+package io.apexvoice.gateway.simulator.groq;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/**
+ * Streams one completion as server-sent events on Vert.x timers (never blocking the event loop), PROTOCOLS §5.2:
+ * <pre>
+ * t=0                       data: role chunk (with x_groq.id)      ← headers go out with it
+ * t=firstTokenDelay         data: content chunk, one token
+ * … every interTokenDelay   data: content chunk
+ * then                      data: finish chunk (finish_reason, x_groq.usage)
+ *                           data: choices [] + usage               ← only with include_usage
+ *                           data: [DONE]
+ * </pre>
+ * Faults, counted in tokens already sent: {@code errorAfterTokens} ≥ 0 sends an error event
+ * ({@code event: error} + {@code data: {"error":…}}, or the bare {@code data:} line) and ends the response;
+ * {@code hangAfterTokens} ≥ 0 stops sending and leaves the connection open. A fault set beyond the reply's length
+ * fires after the last token, before the finish chunk. If the client closes first, the
+ * pending timer is cancelled and the stream counted as cancelled.
+ */
+final class SseStream {
+
+    /**
+     * What to stream and how.
+     *
+     * @param tokens the reply's pieces, already cut to the completion budget
+     * @param finishReason "stop", or "length" when the budget cut the reply
+     * @param errorAfterTokens tokens to send before an error event; -1 = never
+     * @param hangAfterTokens tokens to send before going silent; -1 = never
+     */
+    record Plan(List<String> tokens, String finishReason, ObjectNode usage, boolean includeUsage,
+                long firstTokenDelayMs, long interTokenDelayMs, int errorAfterTokens, boolean bareErrorData,
+                int hangAfterTokens) {
+    }
+
+    private final Vertx vertx;
+    private final HttpServerResponse response;
+    private final GroqStats stats;
+    private final CompletionChunks chunks;
+    private final Plan plan;
+    private long timerId = -1;
+
+    SseStream(Vertx vertx, HttpServerResponse response, GroqStats stats, CompletionChunks chunks, Plan plan) {
+        this.vertx = vertx;
+        this.response = response;
+        this.stats = stats;
+        this.chunks = chunks;
+        this.plan = plan;
+    }
+
+    /** Sends the headers and role chunk now and schedules the rest. */
+    void start() {
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache");
+        response.closeHandler(closed -> {
+            if (!response.ended()) {
+                vertx.cancelTimer(timerId);
+                stats.cancelled();
+                stats.streamEnded();
+            }
+        });
+        stats.status(200);
+        stats.streamOpened();
+        send(chunks.role());
+        timerId = vertx.setTimer(Math.max(1, plan.firstTokenDelayMs()), fired -> next(0));
+    }
+
+    private void next(int sent) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        if (faultDue(plan.errorAfterTokens(), sent)) {
+            String data = "data: " + GroqErrors.midStream() + "\n\n";
+            end(plan.bareErrorData() ? data : "event: error\n" + data);
+        } else if (faultDue(plan.hangAfterTokens(), sent)) {
+            stats.hung();
+        } else if (sent < plan.tokens().size()) {
+            send(chunks.content(plan.tokens().get(sent)));
+            stats.tokenStreamed();
+            timerId = vertx.setTimer(Math.max(1, plan.interTokenDelayMs()), fired -> next(sent + 1));
+        } else {
+            send(chunks.finish(plan.finishReason(), plan.usage()));
+            if (plan.includeUsage()) {
+                send(chunks.usageOnly(plan.usage()));
+            }
+            end("data: [DONE]\n\n");
+        }
+    }
+
+    /** A fault set to fire after more tokens than the reply has fires after the last one, before the finish chunk. */
+    private boolean faultDue(int afterTokens, int sent) {
+        return afterTokens >= 0 && sent == Math.min(afterTokens, plan.tokens().size());
+    }
+
+    private void send(ObjectNode chunk) {
+        response.write("data: " + chunk + "\n\n");
+    }
+
+    private void end(String last) {
+        stats.streamEnded();
+        response.end(last);
+    }
+}
