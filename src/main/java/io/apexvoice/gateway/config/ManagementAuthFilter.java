@@ -5,9 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -40,7 +37,8 @@ class ManagementAuthFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (authorized(request.getHeader("Authorization"))) {
+        if (BasicCredentials.matches(request.getHeader("Authorization"), properties.user(),
+                properties.password() == null ? "" : properties.password())) {
             chain.doFilter(request, response);
             return;
         }
@@ -48,20 +46,5 @@ class ManagementAuthFilter extends OncePerRequestFilter {
         response.setHeader("WWW-Authenticate", "Basic realm=\"apex-management\"");
         response.setContentType("text/plain;charset=UTF-8");
         response.getWriter().write("authentication required");
-    }
-
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(header.substring(6).trim());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        byte[] expected = (properties.user() + ":" + (properties.password() == null ? "" : properties.password()))
-                .getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, expected);
     }
 }

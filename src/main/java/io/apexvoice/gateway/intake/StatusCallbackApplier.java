@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.intake;
 
 import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.media.ActiveCalls;
 import io.apexvoice.gateway.records.CallRecord;
 import io.apexvoice.gateway.records.CallRecordStore;
 import io.apexvoice.gateway.redis.CallAdmission;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
  * Status callbacks (PROTOCOLS 1.3). {@link #validate} reads {@code CallStatus} and {@code SequenceNumber} (400 when
  * missing or malformed); {@link #apply} merges the event into the call record — the merge is idempotent and ordered
  * by sequence number, so retries and out-of-order deliveries converge — and a terminal status releases the
- * tenant's concurrent-call slot.
+ * tenant's concurrent-call slot and ends the call's media session if its stream is still open on this process.
  */
 @Component("statusCallbacks")
 public class StatusCallbackApplier {
@@ -34,12 +35,15 @@ public class StatusCallbackApplier {
 
     private final CallRecordStore records;
     private final CallAdmission admission;
+    private final ActiveCalls activeCalls;
     private final IntakeMetrics metrics;
     private final Clock clock;
 
-    StatusCallbackApplier(CallRecordStore records, CallAdmission admission, IntakeMetrics metrics, Clock clock) {
+    StatusCallbackApplier(CallRecordStore records, CallAdmission admission, ActiveCalls activeCalls,
+            IntakeMetrics metrics, Clock clock) {
         this.records = records;
         this.admission = admission;
+        this.activeCalls = activeCalls;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -66,8 +70,13 @@ public class StatusCallbackApplier {
         Instant at = timestamp(form.first("Timestamp"));
         CallRecord record = records.update(tenant.id(), callSid, r -> r.withStatus(status, sequence, at));
         metrics.count(tenant.id().value(), "status", IntakeMetrics.Outcome.status_applied);
-        if (record.isTerminal() && admission.release(tenant.id(), callSid)) {
-            log.info("call ended with status {}; concurrent-call slot released", record.status());
+        if (record.isTerminal()) {
+            if (activeCalls.endIfOpen(callSid, "status " + record.status())) {
+                log.info("call ended with status {} while its media stream was open; stream closed", record.status());
+            }
+            if (admission.release(tenant.id(), callSid)) {
+                log.info("call ended with status {}; concurrent-call slot released", record.status());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.intake;
 
+import io.apexvoice.gateway.call.XmlText;
 import java.util.Map;
 
 /** The TwiML documents the gateway answers with (PROTOCOLS 1.5). Every attribute and text value is XML-escaped. */
@@ -18,9 +19,9 @@ public final class Twiml {
     public static String connectStream(String streamUrl, Map<String, String> parameters, String fallback,
             String voiceLanguage) {
         StringBuilder xml = new StringBuilder(HEAD)
-                .append("<Connect><Stream url=\"").append(escape(streamUrl)).append("\">");
-        parameters.forEach((name, value) -> xml.append("<Parameter name=\"").append(escape(name))
-                .append("\" value=\"").append(escape(value)).append("\"/>"));
+                .append("<Connect><Stream url=\"").append(XmlText.escape(streamUrl)).append("\">");
+        parameters.forEach((name, value) -> xml.append("<Parameter name=\"").append(XmlText.escape(name))
+                .append("\" value=\"").append(XmlText.escape(value)).append("\"/>"));
         xml.append("</Stream></Connect>");
         return xml.append(say(fallback, voiceLanguage)).append("<Hangup/></Response>").toString();
     }
@@ -31,27 +32,7 @@ public final class Twiml {
     }
 
     private static String say(String text, String language) {
-        String lang = language == null || language.isBlank() ? "" : " language=\"" + escape(language) + "\"";
-        return "<Say" + lang + ">" + escape(text) + "</Say>";
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        String lang = language == null || language.isBlank() ? "" : " language=\"" + XmlText.escape(language) + "\"";
+        return "<Say" + lang + ">" + XmlText.escape(text) + "</Say>";
     }
 }

@@ -90,6 +90,11 @@ public abstract class SimulatorServer<S> implements AutoCloseable {
     /** Zeroes the counters; called by {@link #reset()}. */
     protected abstract void clearStats();
 
+    /** What the simulator has seen since the last reset (the same map {@code /__control/stats} answers). */
+    public final Map<String, Object> statistics() {
+        return stats();
+    }
+
     public final String name() {
         return name;
     }

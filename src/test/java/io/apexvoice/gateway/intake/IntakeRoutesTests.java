@@ -12,6 +12,7 @@ import io.apexvoice.gateway.redis.CallAdmission;
 import io.apexvoice.gateway.redis.IdempotencyGuard;
 import io.apexvoice.gateway.tenants.ApiKeyHash;
 import io.apexvoice.gateway.testsupport.Await;
+import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import io.apexvoice.gateway.testsupport.MutableClock;
 import io.apexvoice.gateway.testsupport.RandomIds;
@@ -96,6 +97,7 @@ class IntakeRoutesTests {
     static void gatewaySettings(DynamicPropertyRegistry registry) throws IOException {
         Files.writeString(TENANTS_FILE, tenantsYaml(false));
         registry.add("REDIS_URL", RedisTestServer::url);
+        registry.add("MEDIA_PORT", FreePorts::next);
         registry.add("TENANTS_SOURCE", () -> "file:" + TENANTS_FILE);
         registry.add("apex.tenants.reload-interval", () -> "100ms");
         registry.add("RECORDS_STORE", () -> "file:" + RECORDS);

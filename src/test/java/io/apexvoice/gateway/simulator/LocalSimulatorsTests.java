@@ -11,6 +11,7 @@ import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
 import io.apexvoice.gateway.simulator.twilio.TwilioRestSimulator;
+import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -50,7 +51,7 @@ class LocalSimulatorsTests {
         String records = tempDir();
         registry.add("REDIS_URL", RedisTestServer::url);
         registry.add("RECORDS_STORE", () -> "file:" + records);
-        registry.add("MEDIA_PORT", () -> "0");
+        registry.add("MEDIA_PORT", FreePorts::next);
     }
 
     private static String tempDir() throws IOException {

@@ -2,6 +2,7 @@ package io.apexvoice.gateway.providers.deepgram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.apexvoice.gateway.stt.AudioClock;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.stt.TranscriptAssembler;
@@ -11,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -36,6 +38,8 @@ final class DeepgramStream implements SttStream {
     private final SttListener listener;
     private final Runnable onReconnect;
     private final TranscriptAssembler assembler = new TranscriptAssembler();
+    private final AudioClock audioClock = new AudioClock();
+    private double lastFinalEndSeconds = -1;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private final long maxPendingBytes;
     private long pendingBytes;
@@ -77,8 +81,7 @@ final class DeepgramStream implements SttStream {
                 return;
             }
             if (socket != null && !socket.isClosed()) {
-                socket.writeBinaryMessage(Buffer.buffer(mulaw));
-                lastAudioSentNanos = System.nanoTime();
+                write(mulaw);
             } else {
                 buffer(mulaw);
             }
@@ -145,11 +148,18 @@ final class DeepgramStream implements SttStream {
                 scheduleReconnect();
             }
         });
+        audioClock.reset();
         while (!pending.isEmpty()) {
-            ws.writeBinaryMessage(Buffer.buffer(pending.poll()));
+            write(pending.poll());
         }
         pendingBytes = 0;
         lastAudioSentNanos = System.nanoTime();
+    }
+
+    private void write(byte[] mulaw) {
+        socket.writeBinaryMessage(Buffer.buffer(mulaw));
+        lastAudioSentNanos = System.nanoTime();
+        audioClock.sent(mulaw.length, lastAudioSentNanos);
     }
 
     private void scheduleReconnect() {
@@ -196,7 +206,7 @@ final class DeepgramStream implements SttStream {
         switch (message.path("type").asText()) {
             case "Results" -> onResults(message);
             case "SpeechStarted" -> listener.speechStarted();
-            case "UtteranceEnd" -> assembler.onUtteranceEnd().ifPresent(listener::turnFinished);
+            case "UtteranceEnd" -> assembler.onUtteranceEnd().ifPresent(turn -> finished(turn));
             default -> log.debug("speech-to-text message {} ignored", message.path("type").asText());
         }
     }
@@ -204,11 +214,23 @@ final class DeepgramStream implements SttStream {
     private void onResults(JsonNode message) {
         String transcript = message.path("channel").path("alternatives").path(0).path("transcript").asText("");
         boolean isFinal = message.path("is_final").asBoolean(false);
+        if (isFinal && !transcript.isBlank()) {
+            lastFinalEndSeconds = message.path("start").asDouble(0) + message.path("duration").asDouble(0);
+        }
         Optional<String> turn = assembler.onResult(transcript, isFinal, message.path("speech_final").asBoolean(false));
         if (turn.isPresent()) {
-            listener.turnFinished(turn.get());
+            finished(turn.get());
         } else if (!transcript.isBlank()) {
             listener.interim(assembler.heardSoFar());
         }
+    }
+
+    /** Hands a finished turn on with the time from the end of its speech (as sent) to now. */
+    private void finished(String turn) {
+        Optional<Duration> latency = lastFinalEndSeconds < 0 ? Optional.empty()
+                : audioClock.sentAt(lastFinalEndSeconds).stream().boxed().findFirst()
+                        .map(sentAt -> Duration.ofNanos(System.nanoTime() - sentAt));
+        lastFinalEndSeconds = -1;
+        listener.turnFinished(turn, latency);
     }
 }

@@ -1,19 +1,16 @@
 package io.apexvoice.gateway.simulator.azure;
 
+import io.apexvoice.gateway.simulator.SafeXml;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
@@ -112,49 +109,14 @@ final class SsmlParser {
 
     private static Document parseXml(byte[] body) throws Invalid {
         try {
-            DocumentBuilder builder = hardenedFactory().newDocumentBuilder();
-            builder.setErrorHandler(RAISE);
-            return builder.parse(new InputSource(new ByteArrayInputStream(body)));
+            return SafeXml.newDocumentBuilder(true).parse(new InputSource(new ByteArrayInputStream(body)));
         } catch (SAXParseException e) {
             throw new Invalid("Invalid SSML at line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": "
                     + e.getMessage());
         } catch (SAXException e) {
             throw new Invalid("Invalid SSML: " + e.getMessage());
-        } catch (java.io.IOException | ParserConfigurationException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("the SSML parser could not be set up", e);
         }
     }
-
-    private static DocumentBuilderFactory hardenedFactory() throws ParserConfigurationException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        return factory;
-    }
-
-    /** Turns every parser warning or error into a failure instead of a line on stderr. */
-    private static final ErrorHandler RAISE = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
-        }
-    };
 }

@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.simulator.call;
 
+import io.apexvoice.gateway.simulator.SafeXml;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,13 +8,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * What a TwiML answer tells Twilio to do, as far as the call simulator cares (PROTOCOLS 1.5): open a
@@ -48,7 +44,7 @@ record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String
         }
         Element root;
         try {
-            root = builder().parse(new ByteArrayInputStream(bytes)).getDocumentElement();
+            root = SafeXml.newDocumentBuilder(false).parse(new ByteArrayInputStream(bytes)).getDocumentElement();
         } catch (Exception e) {
             throw new IllegalArgumentException("TwiML is not well-formed XML: " + e.getMessage(), e);
         }
@@ -91,22 +87,5 @@ record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String
             }
         }
         return out;
-    }
-
-    private static DocumentBuilder builder() throws ParserConfigurationException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        factory.setNamespaceAware(false);
-        DocumentBuilder builder = factory.newDocumentBuilder();
-        builder.setErrorHandler(new DefaultHandler());
-        return builder;
     }
 }

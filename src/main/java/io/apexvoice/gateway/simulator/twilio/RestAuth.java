@@ -1,8 +1,6 @@
 package io.apexvoice.gateway.simulator.twilio;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
+import io.apexvoice.gateway.config.BasicCredentials;
 
 /**
  * Twilio REST authentication: HTTP Basic {@code AccountSid:AuthToken} (compared in constant time), and the
@@ -19,26 +17,12 @@ final class RestAuth {
      * @return true when the credentials are the account's and the path names the same account
      */
     static boolean allows(String header, String path, String accountSid, String authToken) {
-        return credentialsMatch(header, accountSid, authToken) && accountSid.equals(pathAccount(path));
+        return BasicCredentials.matches(header, accountSid, authToken) && accountSid.equals(pathAccount(path));
     }
 
     /** {@code /2010-04-01/Accounts/{AccountSid}/…} → the AccountSid ("" when the path has none). */
     static String pathAccount(String path) {
         String[] segments = path.split("/");
         return segments.length > 3 && segments[2].equals("Accounts") ? segments[3] : "";
-    }
-
-    private static boolean credentialsMatch(String header, String accountSid, String authToken) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(header.substring(6).trim());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        byte[] expected = (accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, expected);
     }
 }

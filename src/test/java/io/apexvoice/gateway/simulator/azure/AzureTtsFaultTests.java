@@ -4,40 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.apexvoice.gateway.testsupport.Await;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AzureTtsFaultTests {
-
-    private static Vertx vertx;
-    private static AzureTtsSimulator azure;
-    private static AzureTtsClient client;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        azure = new AzureTtsSimulator(vertx, AzureTtsSimulator.Settings.defaults().withStreaming(1, 1600, 1));
-        azure.start(0);
-        client = new AzureTtsClient(azure.baseUri());
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @BeforeEach
-    void reset() {
-        azure.reset();
-    }
+class AzureTtsFaultTests extends AzureTtsSimulatorTestBase {
 
     @Test
     void streamsTheAudioInSeveralChunksSoTheFirstArrivesBeforeTheLastIsSent() throws Exception {
@@ -103,7 +76,8 @@ class AzureTtsFaultTests {
                 }
             }).isInstanceOf(IOException.class);
         }
-        assertThat(received[0]).isEqualTo(2000);
+        // an abrupt close may discard bytes still in flight, so the client sees at most what was sent before it
+        assertThat(received[0]).isBetween(1, 2000);
         Await.until(Duration.ofSeconds(2), () -> azure.stats().get("droppedStreams").equals(1L), "the drop is counted");
         assertThat(azure.openStreams()).isZero();
     }

@@ -3,41 +3,14 @@ package io.apexvoice.gateway.simulator.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.media.MuLaw;
-import io.vertx.core.Vertx;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AzureTtsSimulatorTests {
-
-    private static Vertx vertx;
-    private static AzureTtsSimulator azure;
-    private static AzureTtsClient client;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        azure = new AzureTtsSimulator(vertx, AzureTtsSimulator.Settings.defaults().withStreaming(1, 1600, 1));
-        azure.start(0);
-        client = new AzureTtsClient(azure.baseUri());
-    }
-
-    @AfterAll
-    static void stop() {
-        azure.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @BeforeEach
-    void reset() {
-        azure.reset();
-    }
+class AzureTtsSimulatorTests extends AzureTtsSimulatorTestBase {
 
     @Test
     void rejectsAWrongKeyWith401() throws Exception {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.simulator.speech.SpeechAudio;
 import io.apexvoice.gateway.testsupport.Await;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -14,45 +12,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DeepgramSimulatorFaultTests {
+class DeepgramSimulatorFaultTests extends DeepgramSimulatorTestBase {
 
     private static final String AUDIO = "encoding=mulaw&sample_rate=8000&channels=1";
     private static final java.net.http.HttpClient CONTROL = java.net.http.HttpClient.newHttpClient();
-
-    private static Vertx vertx;
-    private static DeepgramSimulator simulator;
-    private static HttpClient http;
-    private static int port;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        simulator = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
-        port = simulator.start(0);
-        http = ListenClient.http(vertx);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        vertx.close();
-    }
-
-    @BeforeEach
-    void resetSimulator() {
-        simulator.reset();
-    }
-
-    @AfterEach
-    void closeClients() {
-        ListenClient.closeAll();
-    }
 
     @Test
     void rejectsHandshakesWithoutTheRightTokenWith401() throws Exception {

@@ -4,55 +4,20 @@ import static io.apexvoice.gateway.simulator.deepgram.ListenClient.transcript;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.simulator.speech.SpeechAudio;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DeepgramSimulatorStreamTests {
+class DeepgramSimulatorStreamTests extends DeepgramSimulatorTestBase {
 
     private static final String AUDIO = "encoding=mulaw&sample_rate=8000&channels=1";
     private static final String CONVERSATIONAL = AUDIO
             + "&model=nova-3&interim_results=true&endpointing=300&utterance_end_ms=1000&vad_events=true"
             + "&smart_format=true&language=en-US";
-
-    private static Vertx vertx;
-    private static DeepgramSimulator simulator;
-    private static HttpClient http;
-    private static int port;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        simulator = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
-        port = simulator.start(0);
-        http = ListenClient.http(vertx);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        vertx.close();
-    }
-
-    @BeforeEach
-    void resetSimulator() {
-        simulator.reset();
-    }
-
-    @AfterEach
-    void closeClients() {
-        ListenClient.closeAll();
-    }
 
     @Test
     void transcribesAWatermarkedUtteranceWordByWordThenEndsTheUtterance() throws Exception {

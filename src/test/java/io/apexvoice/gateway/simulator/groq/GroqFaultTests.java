@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.apexvoice.gateway.testsupport.Await;
-import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,35 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GroqFaultTests {
-
-    private static Vertx vertx;
-    private static GroqSimulator groq;
-    private static GroqClient client;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        groq = new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withDelays(1, 1));
-        groq.start(0);
-        client = new GroqClient(groq.baseUri());
-    }
-
-    @AfterAll
-    static void stop() {
-        groq.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @BeforeEach
-    void reset() {
-        groq.reset();
-    }
+class GroqFaultTests extends GroqSimulatorTestBase {
 
     @Test
     void failsTheNextRequestsWithTheInjectedStatusThenRecovers() throws Exception {

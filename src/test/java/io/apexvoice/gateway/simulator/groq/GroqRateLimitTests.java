@@ -3,37 +3,10 @@ package io.apexvoice.gateway.simulator.groq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GroqRateLimitTests {
-
-    private static Vertx vertx;
-    private static GroqSimulator groq;
-    private static GroqClient client;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        groq = new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withDelays(1, 1));
-        groq.start(0);
-        client = new GroqClient(groq.baseUri());
-    }
-
-    @AfterAll
-    static void stop() {
-        groq.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @BeforeEach
-    void reset() {
-        groq.reset();
-    }
+class GroqRateLimitTests extends GroqSimulatorTestBase {
 
     @Test
     void refusesTheRequestOverRpmWith429RetryAfterAndTypeRequests() throws Exception {

@@ -3,39 +3,16 @@ package io.apexvoice.gateway.simulator.groq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Vertx;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GroqSimulatorTests {
+class GroqSimulatorTests extends GroqSimulatorTestBase {
 
-    private static Vertx vertx;
-    private static GroqSimulator groq;
-    private static GroqClient client;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        groq = new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withDelays(2, 1));
-        groq.start(0);
-        client = new GroqClient(groq.baseUri());
-    }
-
-    @AfterAll
-    static void stop() {
-        groq.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @BeforeEach
-    void reset() {
-        groq.reset();
+    GroqSimulatorTests() {
+        super(GroqSimulator.Settings.defaults().withDelays(2, 1));
     }
 
     @Test
@@ -208,7 +185,7 @@ class GroqSimulatorTests {
         assertThat(reply("what are your hours")).isEqualTo("We open at nine.");
     }
 
-    private static String reply(String userText) throws Exception {
+    private String reply(String userText) throws Exception {
         return GroqClient.json(client.post(GroqClient.body(userText, false, ""))).at("/choices/0/message/content").asText();
     }
 }

@@ -1,0 +1,194 @@
+package io.apexvoice.gateway.media;
+
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.redis.CallSession;
+import io.apexvoice.gateway.stt.SttListener;
+import io.apexvoice.gateway.stt.SttStream;
+import io.apexvoice.gateway.tenants.Tenant;
+import io.apexvoice.gateway.tts.Synthesis;
+import io.apexvoice.gateway.turn.TranscriptFinalized;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One live call on this process, from the stream's {@code start} to its end: the session, the STT stream, the
+ * playback, the full transcript. Finished user turns go to the conversation route on the call's own ordered lane.
+ * {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket close, a terminal
+ * status callback): STT closed, speech in flight cancelled, session TTL set, call record finalised, concurrent-call
+ * slot released, socket closed.
+ */
+public final class CallRuntime implements SttListener {
+
+    private static final Logger log = LoggerFactory.getLogger(CallRuntime.class);
+
+    private final CallSid callSid;
+    private final Tenant tenant;
+    private final CallServices services;
+    private final Playback playback;
+    private final Runnable closeSocket;
+    private final SerialExecutor lane;
+    private final List<Turn> transcript = new ArrayList<>();
+    private final List<Synthesis> speaking = new ArrayList<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile SttStream stt;
+
+    CallRuntime(CallSid callSid, Tenant tenant, Playback playback, Runnable closeSocket, CallServices services) {
+        this.callSid = callSid;
+        this.tenant = tenant;
+        this.services = services;
+        this.playback = playback;
+        this.closeSocket = closeSocket;
+        this.lane = new SerialExecutor(services.turnWorkers);
+    }
+
+    public CallSid callSid() {
+        return callSid;
+    }
+
+    public TenantId tenantId() {
+        return tenant.id();
+    }
+
+    /** Opens the session and the STT stream, then plays the greeting. */
+    void begin(Map<String, String> variables) {
+        services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
+        stt = services.speechToText.open(callSid, tenant.voice().language(), this);
+        say(tenant.greeting());
+    }
+
+    /**
+     * Speaks one utterance through the TTS cache: frames leave as audio arrives, a mark follows.
+     *
+     * @return completes with the mark name once everything was sent, or null when cleared or failed
+     */
+    CompletableFuture<String> say(String text) {
+        CompletableFuture<String> markSent = new CompletableFuture<>();
+        synchronized (this) {
+            if (ended.get()) {
+                markSent.complete(null);
+                return markSent;
+            }
+            transcript.add(Turn.assistant(text));
+            Synthesis synthesis = services.speech.speak(tenant.voice(), text, playback.utterance(text, markSent));
+            speaking.add(synthesis);
+            synthesis.done().whenComplete((ok, error) -> forget(synthesis));
+        }
+        return markSent;
+    }
+
+    void audio(byte[] mulaw) {
+        SttStream stream = stt;
+        if (stream != null) {
+            stream.sendAudio(mulaw);
+        }
+    }
+
+    void markEchoed(String name) {
+        playback.tracker().onEcho(name);
+    }
+
+    void dtmf(String digit) {
+        synchronized (this) {
+            transcript.add(Turn.user("[keypad " + digit + "]"));
+        }
+        publish(TranscriptFinalized.Kind.dtmf, digit);
+    }
+
+    PlaybackTracker playback() {
+        return playback.tracker();
+    }
+
+    /** Flushes what Twilio still buffers of the agent's audio and starts a new playback generation. */
+    void clearPlayback() {
+        playback.clear();
+    }
+
+    @Override
+    public void speechStarted() {
+        log.debug("caller started speaking");
+    }
+
+    @Override
+    public void interim(String heardSoFar) {
+        log.trace("interim transcript updated");
+    }
+
+    @Override
+    public void turnFinished(String text, Optional<Duration> sinceSpeechEnd) {
+        sinceSpeechEnd.ifPresent(latency -> services.metrics.sttFinal(tenant.id().value(), latency));
+        synchronized (this) {
+            transcript.add(Turn.user(text));
+        }
+        publish(TranscriptFinalized.Kind.speech, text);
+    }
+
+    @Override
+    public void connectionChanged(boolean reconnecting) {
+        log.info(reconnecting ? "speech-to-text reconnecting; audio buffered" : "speech-to-text reconnected");
+    }
+
+    /** Ends the call; only the first call does anything. */
+    public void end(String reason) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        MDC.put("tenant", tenant.id().value());
+        MDC.put("callSid", callSid.value());
+        SttStream stream = stt;
+        if (stream != null) {
+            stream.close();
+        }
+        List<Synthesis> inFlight;
+        List<Turn> turns;
+        synchronized (this) {
+            inFlight = List.copyOf(speaking);
+            turns = List.copyOf(transcript);
+        }
+        inFlight.forEach(Synthesis::cancel);
+        services.activeCalls.remove(this);
+        try {
+            services.sessions.close(callSid);
+            Instant now = Instant.now(services.clock);
+            services.records.update(tenant.id(), callSid, record -> record.withTurns(turns).ended(now));
+        } finally {
+            services.admission.release(tenant.id(), callSid);
+            playback.tracker().forgetStale();
+            closeSocket.run();
+            services.metrics.ended(tenant.id().value(), reason);
+            log.info("call ended ({}) after {} turns", reason, turns.size());
+        }
+    }
+
+    boolean isEnded() {
+        return ended.get();
+    }
+
+    private void publish(TranscriptFinalized.Kind kind, String text) {
+        TranscriptFinalized turn = new TranscriptFinalized(callSid, tenant.id(), kind, text);
+        lane.execute(() -> {
+            if (ended.get()) {
+                return;
+            }
+            try {
+                services.turns.publish(turn);
+            } catch (RuntimeException e) {
+                log.error("conversation turn failed: {}", e.getMessage());
+            }
+        });
+    }
+
+    private synchronized void forget(Synthesis synthesis) {
+        speaking.remove(synthesis);
+    }
+}

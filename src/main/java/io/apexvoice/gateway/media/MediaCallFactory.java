@@ -1,0 +1,44 @@
+package io.apexvoice.gateway.media;
+
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.intake.IntakeResponses;
+import io.apexvoice.gateway.media.TwilioMessage.Start;
+import io.apexvoice.gateway.tenants.Tenant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+
+/** Verifies a stream's start and assembles the call runtime behind it. */
+@Component
+class MediaCallFactory {
+
+    private final StreamAuthenticator authenticator;
+    private final CallServices services;
+
+    MediaCallFactory(StreamAuthenticator authenticator, CallServices services) {
+        this.authenticator = authenticator;
+        this.services = services;
+    }
+
+    StreamAuthenticator.Verdict authenticate(Start start, String upgradeSignature) {
+        return authenticator.verify(start, upgradeSignature);
+    }
+
+    /**
+     * Registers and begins the call (session, STT, greeting). A stream re-opened for the same CallSid replaces the
+     * previous runtime, which is ended first.
+     *
+     * @param send        writes a text frame to this call's socket
+     * @param closeSocket closes this call's socket (used when the call ends from elsewhere)
+     */
+    CallRuntime start(CallSid callSid, Tenant tenant, Start start, Consumer<String> send, Runnable closeSocket) {
+        Playback playback = new Playback(start.streamSid(), send, new PlaybackTracker(services.timers));
+        CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);
+        services.activeCalls.add(call).ifPresent(previous -> previous.end("stream replaced"));
+        Map<String, String> variables = new LinkedHashMap<>(start.customParameters());
+        variables.remove(IntakeResponses.TOKEN_PARAMETER);
+        call.begin(variables);
+        return call;
+    }
+}

@@ -1,0 +1,93 @@
+package io.apexvoice.gateway.media;
+
+import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
+import io.apexvoice.gateway.simulator.call.CallOptions;
+import io.apexvoice.gateway.simulator.call.CallerScript;
+import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
+import io.apexvoice.gateway.tenants.ApiKeyHash;
+import io.apexvoice.gateway.testsupport.FreePorts;
+import io.apexvoice.gateway.testsupport.RandomIds;
+import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A gateway wired to real provider simulators (Deepgram, Azure TTS) on loopback, for media-plane tests: one
+ * instance per test class, created before the Spring context so the context can be pointed at it.
+ */
+final class MediaPlaneFixture {
+
+    static final String PUBLIC_BASE = "https://gw.example.com";
+    static final String AUTH_TOKEN = "media-plane-test-token";
+
+    final String tenant = RandomIds.tenant().value();
+    final int mediaPort = FreePorts.next();
+    final Vertx vertx = Vertx.vertx();
+    final DeepgramSimulator deepgram = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
+    final AzureTtsSimulator azure = new AzureTtsSimulator(vertx, AzureTtsSimulator.Settings.defaults());
+    final Path work;
+
+    MediaPlaneFixture(String greeting) {
+        deepgram.start(0);
+        azure.start(0);
+        try {
+            work = Files.createTempDirectory("apex-media-plane");
+            Files.writeString(work.resolve("tenants.yaml"), """
+                    tiers:
+                      test: { callsPerMinute: 100000, maxConcurrentCalls: 1000, maxConcurrentLlm: 8, campaignShare: 1 }
+                    tenants:
+                      - id: %s
+                        name: Media test tenant
+                        tier: test
+                        voice: { name: en-US-JennyNeural, language: en-US }
+                        prompt: "You are a test assistant."
+                        greeting: "%s"
+                        fallbackPhrase: "Sorry, please hold on."
+                        apiKeys: ["%s"]
+                    """.formatted(tenant, greeting, ApiKeyHash.of("media-key").encoded()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI mediaUrl() {
+        return URI.create("ws://127.0.0.1:" + mediaPort + "/twilio/media");
+    }
+
+    void register(DynamicPropertyRegistry registry) {
+        registry.add("REDIS_URL", RedisTestServer::url);
+        registry.add("TENANTS_SOURCE", () -> "file:" + work.resolve("tenants.yaml"));
+        registry.add("RECORDS_STORE", () -> "file:" + work.resolve("calls"));
+        registry.add("PUBLIC_BASE_URL", () -> PUBLIC_BASE);
+        registry.add("MEDIA_PORT", () -> mediaPort);
+        registry.add("MEDIA_PUBLIC_URL", () -> mediaUrl().toString());
+        registry.add("TWILIO_AUTH_TOKEN", () -> AUTH_TOKEN);
+        registry.add("STREAM_TOKEN_SECRET", () -> "media-plane-stream-secret");
+        registry.add("DEEPGRAM_URL", () -> "ws://127.0.0.1:" + deepgram.port() + "/v1/listen");
+        registry.add("DEEPGRAM_API_KEY", () -> DeepgramSimulator.Settings.defaults().apiKey());
+        registry.add("AZURE_TTS_URL", () -> azure.baseUri() + "/cognitiveservices/v1");
+        registry.add("AZURE_TTS_KEY", () -> AzureTtsSimulator.Settings.defaults().apiKey());
+        registry.add("ROUTES_INCLUDE_PATTERN", () -> "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+    }
+
+    CallOptions.Builder call(int gatewayPort, CallerScript script) {
+        return CallOptions.builder(URI.create("http://127.0.0.1:" + gatewayPort))
+                .publicUrl(URI.create(PUBLIC_BASE))
+                .authToken(AUTH_TOKEN)
+                .tenant(tenant)
+                .script(script)
+                .callTimeout(Duration.ofSeconds(30));
+    }
+
+    void close() {
+        deepgram.close();
+        azure.close();
+        vertx.close();
+    }
+}
