@@ -47,6 +47,9 @@ final class MediaConnection {
     void attach(ServerWebSocket webSocket, String signature) {
         java.util.List<String> replay;
         synchronized (this) {
+            if (early == null) {
+                return;
+            }
             socket = webSocket;
             upgradeSignature = signature;
             replay = early;
@@ -57,6 +60,9 @@ final class MediaConnection {
 
     /** One text frame, from any thread. */
     void onText(String text) {
+        if (closed) {
+            return;
+        }
         synchronized (this) {
             if (early != null) {
                 if (early.size() < MAX_EARLY_FRAMES) {
@@ -84,6 +90,10 @@ final class MediaConnection {
         }
     }
 
+    boolean isOpen() {
+        return !closed;
+    }
+
     /** A binary frame: Twilio never sends one. */
     void onBinary() {
         malformed("binary_frame");
@@ -91,7 +101,10 @@ final class MediaConnection {
 
     /** The socket closed (either side). */
     void onClosed() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            early = null;
+        }
         CallRuntime current = call;
         if (current != null) {
             current.end("socket closed");

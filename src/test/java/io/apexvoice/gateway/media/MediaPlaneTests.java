@@ -129,6 +129,8 @@ class MediaPlaneTests {
                 .isNull();
         Await.until(Duration.ofSeconds(5), () -> stat("connectionsActive") == 0, "the STT socket to close");
         assertThat(sttFinalLatencies() - latenciesBefore).isEqualTo(2);
+        assertThat(meters.find("apex.calls.active").tag("tenant", FIXTURE.tenant).gauge()).isNotNull()
+                .satisfies(gauge -> assertThat(gauge.value()).isZero());
     }
 
     @Test
@@ -146,6 +148,28 @@ class MediaPlaneTests {
         assertThat(activeCalls.find(callSid)).isEmpty();
         assertThat(stat("connectionsOpened")).isEqualTo(sttBefore);
         assertThat(meters.find("apex.media.streams.rejected").tag("reason", "invalid_token").counter())
+                .isNotNull();
+    }
+
+    @Test
+    void acceptsASignedUpgradeAndClosesAForgedOneWith1008() throws Exception {
+        CallReport signed = CALLER.run(FIXTURE.call(port, CallerScript.of(waitForAgent(), new ScriptStep.Hangup()))
+                .signStreamUpgrade(true).build());
+        assertThat(signed.results().get(0).outcome()).as(signed.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+
+        CallSid callSid = RandomIds.callSid();
+        String token = tokenFor(callSid);
+        WebSocket socket = FIXTURE.vertx.createHttpClient().webSocket(new WebSocketConnectOptions()
+                        .setAbsoluteURI(FIXTURE.mediaUrl().toString()).addHeader("X-Twilio-Signature", "forged="))
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        CompletableFuture<Short> code = new CompletableFuture<>();
+        socket.closeHandler(v -> code.complete(socket.closeStatusCode()));
+        socket.writeTextMessage(connected());
+        socket.writeTextMessage(start(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
+
+        assertThat(code.get(5, TimeUnit.SECONDS)).isEqualTo((short) 1008);
+        assertThat(sessions.find(callSid)).isEmpty();
+        assertThat(meters.find("apex.media.streams.rejected").tag("reason", "invalid_signature").counter())
                 .isNotNull();
     }
 
