@@ -215,7 +215,7 @@ final class DeepgramStream implements SttStream {
         String transcript = message.path("channel").path("alternatives").path(0).path("transcript").asText("");
         boolean isFinal = message.path("is_final").asBoolean(false);
         if (isFinal && !transcript.isBlank()) {
-            lastFinalEndSeconds = message.path("start").asDouble(0) + message.path("duration").asDouble(0);
+            lastFinalEndSeconds = speechEnd(message);
         }
         Optional<String> turn = assembler.onResult(transcript, isFinal, message.path("speech_final").asBoolean(false));
         if (turn.isPresent()) {
@@ -223,6 +223,15 @@ final class DeepgramStream implements SttStream {
         } else if (!transcript.isBlank()) {
             listener.interim(assembler.heardSoFar());
         }
+    }
+
+    /** Where the caller stopped speaking: the last word's end; else the end of the segment's audio window. */
+    private static double speechEnd(JsonNode results) {
+        JsonNode words = results.path("channel").path("alternatives").path(0).path("words");
+        if (words.isArray() && !words.isEmpty() && words.get(words.size() - 1).has("end")) {
+            return words.get(words.size() - 1).path("end").asDouble();
+        }
+        return results.path("start").asDouble(0) + results.path("duration").asDouble(0);
     }
 
     /** Hands a finished turn on with the time from the end of its speech (as sent) to now. */

@@ -86,6 +86,7 @@ class DeepgramStreamingSttTests {
         assertThat(events.turns).containsExactly("Book a table for two.");
         assertThat(events.speechStarted).isNotEmpty();
         assertThat(events.interims).isNotEmpty().last().asString().containsIgnoringCase("two");
+        // the final comes after the endpointing silence (300 ms of audio) that followed the last word
         assertThat(events.latencies).hasSize(1).allSatisfy(latency -> assertThat(latency).isPresent());
         assertThat(listenQuery()).contains("encoding=mulaw", "sample_rate=8000", "interim_results=true",
                 "endpointing=300", "utterance_end_ms=1000", "vad_events=true", "language=en-US");
