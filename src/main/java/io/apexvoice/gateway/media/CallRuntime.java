@@ -8,6 +8,7 @@ import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tts.Synthesis;
+import io.apexvoice.gateway.turn.BargeInDetector;
 import io.apexvoice.gateway.turn.TranscriptFinalized;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,9 @@ import org.slf4j.MDC;
 /**
  * One live call on this process, from the stream's {@code start} to its end: the session, the STT stream, the
  * playback, the full transcript. Finished user turns go to the conversation route on the call's own ordered lane.
- * {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket close, a terminal
+ * Caller speech over the agent's audio that the tenant's {@link BargeInDetector} counts as a barge-in clears the
+ * playback at once, cancels speech in flight, and the agent's reply is kept in history only as far as it was heard,
+ * flagged interrupted. {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket close, a terminal
  * status callback): STT closed, speech in flight cancelled, session TTL set, call record finalised, concurrent-call
  * slot released, socket closed.
  */
@@ -40,6 +43,10 @@ public final class CallRuntime implements SttListener {
     private final SerialExecutor lane;
     private final List<Turn> transcript = new ArrayList<>();
     private final List<Synthesis> speaking = new ArrayList<>();
+    private final List<String> reply = new ArrayList<>();
+    private final BargeInDetector bargeIn;
+    private boolean replyInterrupted;
+    private volatile long speechStartedNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile SttStream stt;
 
@@ -50,6 +57,7 @@ public final class CallRuntime implements SttListener {
         this.playback = playback;
         this.closeSocket = closeSocket;
         this.lane = new SerialExecutor(services.turnWorkers);
+        this.bargeIn = new BargeInDetector(tenant.bargeIn());
     }
 
     public CallSid callSid() {
@@ -79,7 +87,7 @@ public final class CallRuntime implements SttListener {
                 markSent.complete(null);
                 return markSent;
             }
-            transcript.add(Turn.assistant(text));
+            reply.add(text);
             Synthesis synthesis = services.speech.speak(tenant.voice(), text, playback.utterance(text, markSent));
             speaking.add(synthesis);
             synthesis.done().whenComplete((ok, error) -> forget(synthesis));
@@ -99,6 +107,7 @@ public final class CallRuntime implements SttListener {
     }
 
     void dtmf(String digit) {
+        closeReply();
         synchronized (this) {
             transcript.add(Turn.user("[keypad " + digit + "]"));
         }
@@ -116,17 +125,44 @@ public final class CallRuntime implements SttListener {
 
     @Override
     public void speechStarted() {
-        log.debug("caller started speaking");
+        speechStartedNanos = System.nanoTime();
+        if (playback.tracker().agentSpeaking() && bargeIn.onSpeechStarted()) {
+            bargeIn("voice activity");
+        }
     }
 
     @Override
     public void interim(String heardSoFar) {
-        log.trace("interim transcript updated");
+        if (playback.tracker().agentSpeaking() && bargeIn.onInterim(heardSoFar)) {
+            bargeIn("caller words");
+        }
+    }
+
+    /** Caller speech interrupts the agent: Twilio clears, speech in flight stops, nothing more of it is sent. */
+    private void bargeIn(String trigger) {
+        List<Synthesis> inFlight;
+        synchronized (this) {
+            if (ended.get() || !playback.tracker().agentSpeaking()) {
+                return;
+            }
+            playback.clear();
+            replyInterrupted = true;
+            inFlight = List.copyOf(speaking);
+        }
+        long started = speechStartedNanos;
+        if (started > 0) {
+            services.metrics.bargeIn(tenant.id().value(), Duration.ofNanos(System.nanoTime() - started));
+        }
+        inFlight.forEach(Synthesis::cancel);
+        lane.execute(() -> services.sessions.bumpBargeIn(callSid));
+        log.info("barge-in ({}): playback cleared", trigger);
     }
 
     @Override
     public void turnFinished(String text, Optional<Duration> sinceSpeechEnd) {
         sinceSpeechEnd.ifPresent(latency -> services.metrics.sttFinal(tenant.id().value(), latency));
+        speechStartedNanos = 0;
+        closeReply();
         synchronized (this) {
             transcript.add(Turn.user(text));
         }
@@ -149,6 +185,7 @@ public final class CallRuntime implements SttListener {
         if (stream != null) {
             stream.close();
         }
+        closeReply();
         List<Synthesis> inFlight;
         List<Turn> turns;
         synchronized (this) {
@@ -186,6 +223,26 @@ public final class CallRuntime implements SttListener {
                 log.error("conversation turn failed: {}", e.getMessage());
             }
         });
+    }
+
+    /**
+     * Ends the agent's current reply in the transcript and the session history: all of it when it was not
+     * interrupted, else only the sentences whose marks came back as played, flagged interrupted.
+     */
+    private void closeReply() {
+        Turn turn;
+        synchronized (this) {
+            if (reply.isEmpty()) {
+                return;
+            }
+            List<String> heard = playback.tracker().drainHeard();
+            turn = replyInterrupted ? new Turn(Turn.Role.assistant, String.join(" ", heard), true)
+                    : Turn.assistant(String.join(" ", reply));
+            reply.clear();
+            replyInterrupted = false;
+            transcript.add(turn);
+        }
+        lane.execute(() -> services.sessions.appendTurn(callSid, turn));
     }
 
     private synchronized void forget(Synthesis synthesis) {

@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * Media-plane meters: {@code apex_media_malformed_frames_total{tenant,kind}},
  * {@code apex_stt_final_latency_seconds{tenant,provider}} (end of caller speech → final transcript),
- * {@code apex_media_streams_rejected_total{reason}}, {@code apex_calls_ended_total{tenant,reason}}.
+ * {@code apex_media_streams_rejected_total{reason}}, {@code apex_calls_ended_total{tenant,reason}},
+ * {@code apex_bargein_clear_latency_seconds{tenant}} (caller speech start → clear sent).
  */
 final class MediaMetrics {
 
@@ -32,6 +33,11 @@ final class MediaMetrics {
         Timer.builder("apex.stt.final.latency").description("End of caller speech to final transcript")
                 .tag("tenant", tenant).tag("provider", "deepgram").publishPercentileHistogram()
                 .register(meters).record(latency);
+    }
+
+    void bargeIn(String tenant, Duration sinceSpeechStarted) {
+        Timer.builder("apex.bargein.clear.latency").description("Caller speech start to the clear sent to Twilio")
+                .tag("tenant", tenant).publishPercentileHistogram().register(meters).record(sinceSpeechStarted);
     }
 
     void ended(String tenant, String reason) {

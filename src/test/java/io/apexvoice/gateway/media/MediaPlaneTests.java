@@ -115,7 +115,7 @@ class MediaPlaneTests {
         Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
         CallSession session = sessions.find(callSid).orElseThrow();
         assertThat(session.turns()).extracting(Turn::text)
-                .containsExactly("First question.", "Second question.", "[keypad 5]");
+                .containsExactly("Hello, how can I help?", "First question.", "Second question.", "[keypad 5]");
         assertThat(redis.getExpire(keys.session(callSid))).isBetween(1L, 1800L);
 
         CallRecord record = records.find(TenantId.of(FIXTURE.tenant), callSid).orElseThrow();
@@ -131,6 +131,43 @@ class MediaPlaneTests {
         assertThat(sttFinalLatencies() - latenciesBefore).isEqualTo(2);
         assertThat(meters.find("apex.calls.active").tag("tenant", FIXTURE.tenant).gauge()).isNotNull()
                 .satisfies(gauge -> assertThat(gauge.value()).isZero());
+    }
+
+    @Test
+    void callerTalkingOverTheGreetingClearsItAndHistoryKeepsOnlyWhatWasHeard() {
+        CallReport report = CALLER.run(FIXTURE.call(port, CallerScript.of(
+                new ScriptStep.BargeIn(Duration.ofMillis(300), "wait a moment please", Duration.ofSeconds(10)),
+                silence(900), new ScriptStep.Hangup())).build());
+
+        CallResult call = report.results().get(0);
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.agent().clears()).isEqualTo(1);
+        assertThat(call.agent().marksPlayed()).isZero();
+        CallSid callSid = CallSid.of(call.callSid());
+        Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
+        List<Turn> expected = List.of(new Turn(Turn.Role.assistant, "", true), Turn.user("Wait a moment please."));
+        assertThat(records.find(TenantId.of(FIXTURE.tenant), callSid).orElseThrow().turns()).isEqualTo(expected);
+        CallSession session = sessions.find(callSid).orElseThrow();
+        assertThat(session.turns()).isEqualTo(expected);
+        assertThat(session.bargeInGeneration()).isEqualTo(1);
+        assertThat(meters.find("apex.bargein.clear.latency").tag("tenant", FIXTURE.tenant).timer()).isNotNull();
+    }
+
+    @Test
+    void aBackchannelDoesNotInterruptTheAgent() {
+        CallReport report = CALLER.run(FIXTURE.call(port, CallerScript.of(
+                new ScriptStep.BargeIn(Duration.ofMillis(300), "uh-huh", Duration.ofSeconds(10)),
+                silence(2500), new ScriptStep.Hangup())).build());
+
+        CallResult call = report.results().get(0);
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.agent().clears()).isZero();
+        assertThat(call.agent().marksPlayed()).isEqualTo(1);
+        CallSid callSid = CallSid.of(call.callSid());
+        Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
+        assertThat(records.find(TenantId.of(FIXTURE.tenant), callSid).orElseThrow().turns())
+                .contains(Turn.assistant("Hello, how can I help?"))
+                .noneMatch(Turn::interrupted);
     }
 
     @Test
@@ -189,7 +226,7 @@ class MediaPlaneTests {
         CallSid callSid = CallSid.of(call.callSid());
         Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
         assertThat(sessions.find(callSid).orElseThrow().turns()).extracting(Turn::text)
-                .containsExactly("After the drop.");
+                .containsExactly("Hello, how can I help?", "After the drop.");
         assertThat(meters.counter("apex.stt.reconnects", "provider", "deepgram").count()).isPositive();
     }
 
