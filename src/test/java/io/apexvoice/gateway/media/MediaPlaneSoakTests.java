@@ -83,7 +83,8 @@ class MediaPlaneSoakTests {
         assertThat(report.results()).filteredOn(r -> r.outcome() != CallResult.Outcome.COMPLETED)
                 .as("calls that did not complete").isEmpty();
         awaitQuiet();
-        assertThat(Thread.activeCount()).as("live threads after 200 calls").isLessThanOrEqualTo(threadsBefore + 20);
+        // shared pools may still grow a little (Vert.x workers, Tomcat executors); a per-call leak adds >= 200
+        assertThat(Thread.activeCount() - threadsBefore).as("threads added over 200 calls").isLessThan(60);
         assertThat(redis.opsForZSet().size(keys.activeCalls(TenantId.of(FIXTURE.tenant)))).isZero();
         List<String> callSids = report.results().stream().map(CallResult::callSid).toList();
         for (String callSid : callSids) {
