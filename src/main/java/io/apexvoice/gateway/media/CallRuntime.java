@@ -7,7 +7,6 @@ import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.tenants.Tenant;
-import io.apexvoice.gateway.tts.Synthesis;
 import io.apexvoice.gateway.turn.BargeInDetector;
 import io.apexvoice.gateway.turn.TranscriptFinalized;
 import java.time.Duration;
@@ -42,8 +41,7 @@ public final class CallRuntime implements SttListener {
     private final Runnable closeSocket;
     private final SerialExecutor lane;
     private final List<Turn> transcript = new ArrayList<>();
-    private final List<Synthesis> speaking = new ArrayList<>();
-    private final List<String> reply = new ArrayList<>();
+    private SentencePlayer reply;
     private final BargeInDetector bargeIn;
     private boolean replyInterrupted;
     private volatile long speechStartedNanos;
@@ -76,23 +74,28 @@ public final class CallRuntime implements SttListener {
     }
 
     /**
-     * Speaks one utterance through the TTS cache: frames leave as audio arrives, a mark follows.
-     *
-     * @return completes with the mark name once everything was sent, or null when cleared or failed
+     * Starts a new agent reply (the previous one is closed into the history first). Sentences added to it are
+     * synthesised through the TTS cache at once and played in order; barge-in or the end of the call cancels it.
      */
-    CompletableFuture<String> say(String text) {
-        CompletableFuture<String> markSent = new CompletableFuture<>();
+    SentencePlayer startReply() {
+        closeReply();
+        SentencePlayer player = new SentencePlayer(playback,
+                (sentence, sink) -> services.speech.speak(tenant.voice(), sentence, sink));
         synchronized (this) {
             if (ended.get()) {
-                markSent.complete(null);
-                return markSent;
+                player.cancel();
             }
-            reply.add(text);
-            Synthesis synthesis = services.speech.speak(tenant.voice(), text, playback.utterance(text, markSent));
-            speaking.add(synthesis);
-            synthesis.done().whenComplete((ok, error) -> forget(synthesis));
+            reply = player;
         }
-        return markSent;
+        return player;
+    }
+
+    /** Speaks a whole utterance as a reply of its own (greeting, fallback phrase). */
+    CompletableFuture<List<String>> say(String text) {
+        SentencePlayer player = startReply();
+        player.add(text);
+        player.finish();
+        return player.done();
     }
 
     void audio(byte[] mulaw) {
@@ -140,20 +143,22 @@ public final class CallRuntime implements SttListener {
 
     /** Caller speech interrupts the agent: Twilio clears, speech in flight stops, nothing more of it is sent. */
     private void bargeIn(String trigger) {
-        List<Synthesis> inFlight;
+        SentencePlayer interrupted;
         synchronized (this) {
             if (ended.get() || !playback.tracker().agentSpeaking()) {
                 return;
             }
             playback.clear();
             replyInterrupted = true;
-            inFlight = List.copyOf(speaking);
+            interrupted = reply;
         }
         long started = speechStartedNanos;
         if (started > 0) {
             services.metrics.bargeIn(tenant.id().value(), Duration.ofNanos(System.nanoTime() - started));
         }
-        inFlight.forEach(Synthesis::cancel);
+        if (interrupted != null) {
+            interrupted.cancel();
+        }
         lane.execute(() -> services.sessions.bumpBargeIn(callSid));
         log.info("barge-in ({}): playback cleared", trigger);
     }
@@ -185,14 +190,18 @@ public final class CallRuntime implements SttListener {
         if (stream != null) {
             stream.close();
         }
+        SentencePlayer last;
+        synchronized (this) {
+            last = reply;
+        }
+        if (last != null) {
+            last.cancel();
+        }
         closeReply();
-        List<Synthesis> inFlight;
         List<Turn> turns;
         synchronized (this) {
-            inFlight = List.copyOf(speaking);
             turns = List.copyOf(transcript);
         }
-        inFlight.forEach(Synthesis::cancel);
         services.activeCalls.remove(this);
         try {
             services.sessions.close(callSid);
@@ -232,20 +241,18 @@ public final class CallRuntime implements SttListener {
     private void closeReply() {
         Turn turn;
         synchronized (this) {
-            if (reply.isEmpty()) {
+            if (reply == null || reply.sentences().isEmpty()) {
+                reply = null;
                 return;
             }
             List<String> heard = playback.tracker().drainHeard();
             turn = replyInterrupted ? new Turn(Turn.Role.assistant, String.join(" ", heard), true)
-                    : Turn.assistant(String.join(" ", reply));
-            reply.clear();
+                    : Turn.assistant(String.join(" ", reply.sentences()));
+            reply = null;
             replyInterrupted = false;
             transcript.add(turn);
         }
         lane.execute(() -> services.sessions.appendTurn(callSid, turn));
     }
 
-    private synchronized void forget(Synthesis synthesis) {
-        speaking.remove(synthesis);
-    }
 }

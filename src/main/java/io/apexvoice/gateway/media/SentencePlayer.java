@@ -1,0 +1,171 @@
+package io.apexvoice.gateway.media;
+
+import io.apexvoice.gateway.tts.AudioSink;
+import io.apexvoice.gateway.tts.Synthesis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+
+/**
+ * One agent reply as it is being written: each sentence goes to speech synthesis the moment it is added (first audio
+ * does not wait for the LLM to finish, later sentences synthesise while earlier ones play), and the audio leaves in
+ * sentence order: a sentence's audio is buffered until every sentence before it has been sent, then streams live.
+ * {@link #cancel()} (barge-in) stops every synthesis; nothing more of the reply is sent.
+ * <p>Thread-safe; synthesis callbacks may arrive on any thread.
+ */
+final class SentencePlayer {
+
+    private final Playback playback;
+    private final BiFunction<String, AudioSink, Synthesis> speak;
+    private final List<Slot> slots = new ArrayList<>();
+    private final CompletableFuture<List<String>> done = new CompletableFuture<>();
+    private int head;
+    private boolean finished;
+    private boolean cancelled;
+
+    /** @param speak starts the synthesis of one sentence into a sink (the TTS cache in production) */
+    SentencePlayer(Playback playback, BiFunction<String, AudioSink, Synthesis> speak) {
+        this.playback = playback;
+        this.speak = speak;
+    }
+
+    /** Starts synthesising the next sentence of the reply. */
+    void add(String sentence) {
+        Slot slot;
+        synchronized (this) {
+            if (cancelled || finished) {
+                return;
+            }
+            slot = new Slot(sentence);
+            slots.add(slot);
+        }
+        advance();
+        Synthesis synthesis = speak.apply(sentence, slot);
+        synchronized (this) {
+            slot.synthesis = synthesis;
+            if (cancelled) {
+                synthesis.cancel();
+            }
+        }
+    }
+
+    /** No more sentences; {@link #done()} completes once the last one has been sent. */
+    void finish() {
+        synchronized (this) {
+            finished = true;
+        }
+        advance();
+    }
+
+    /** Barge-in or call end: every synthesis stops; the reply ends here. */
+    void cancel() {
+        List<Slot> all;
+        synchronized (this) {
+            cancelled = true;
+            all = List.copyOf(slots);
+        }
+        for (Slot slot : all) {
+            if (slot.synthesis != null) {
+                slot.synthesis.cancel();
+            }
+        }
+        done.complete(marks());
+    }
+
+    /** The sentences added so far. */
+    synchronized List<String> sentences() {
+        return slots.stream().map(slot -> slot.text).toList();
+    }
+
+    /** Completes with the mark names sent (null for a sentence that failed or was cleared), in order. */
+    CompletableFuture<List<String>> done() {
+        return done;
+    }
+
+    private synchronized List<String> marks() {
+        return slots.stream().map(slot -> slot.mark).toList();
+    }
+
+    /** Hands finished sentences at the head to playback and starts streaming the next one's buffered audio. */
+    private void advance() {
+        boolean complete;
+        synchronized (this) {
+            while (head < slots.size() && !cancelled) {
+                Slot current = slots.get(head);
+                current.live = true;
+                for (byte[] chunk : current.buffered) {
+                    current.target.onAudio(chunk);
+                }
+                current.buffered.clear();
+                if (!current.ended) {
+                    break;
+                }
+                current.finishTarget();
+                head++;
+            }
+            complete = finished && head == slots.size() && !cancelled;
+        }
+        if (complete) {
+            done.complete(marks());
+        }
+    }
+
+    private final class Slot implements AudioSink {
+
+        final String text;
+        final AudioSink target;
+        final List<byte[]> buffered = new ArrayList<>();
+        final CompletableFuture<String> markSent = new CompletableFuture<>();
+        volatile Synthesis synthesis;
+        boolean live;
+        boolean ended;
+        Throwable failure;
+        String mark;
+
+        Slot(String text) {
+            this.text = text;
+            this.target = playback.utterance(text, markSent);
+        }
+
+        void finishTarget() {
+            if (failure != null) {
+                target.onError(failure);
+            } else {
+                target.onComplete();
+            }
+            mark = markSent.getNow(null);
+        }
+
+        @Override
+        public void onAudio(byte[] chunk) {
+            synchronized (SentencePlayer.this) {
+                if (cancelled) {
+                    return;
+                }
+                if (live) {
+                    target.onAudio(chunk);
+                } else {
+                    buffered.add(chunk);
+                }
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            synchronized (SentencePlayer.this) {
+                ended = true;
+            }
+            advance();
+        }
+
+        @Override
+        public void onError(Throwable cause) {
+            synchronized (SentencePlayer.this) {
+                ended = true;
+                failure = cause;
+            }
+            advance();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.apexvoice.gateway.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apexvoice.gateway.tts.AudioSink;
+import io.apexvoice.gateway.tts.Synthesis;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SentencePlayerTests {
+
+    private static final String SID = "MZ00000000000000000000000000000001";
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final List<TwilioMessage> sent = new CopyOnWriteArrayList<>();
+    private final Playback playback = new Playback(SID, text -> sent.add(decode(text)), new PlaybackTracker(timers));
+    private final Map<String, AudioSink> synthesizing = new LinkedHashMap<>();
+    private final List<String> cancelled = new ArrayList<>();
+    private final SentencePlayer player = new SentencePlayer(playback, (text, sink) -> {
+        synthesizing.put(text, sink);
+        return new Synthesis() {
+            @Override
+            public void cancel() {
+                cancelled.add(text);
+            }
+
+            @Override
+            public CompletableFuture<Void> done() {
+                return new CompletableFuture<>();
+            }
+        };
+    });
+
+    @AfterEach
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    private static TwilioMessage decode(String text) {
+        try {
+            return TwilioMediaCodec.decode(text);
+        } catch (MalformedMessageException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] audio(int value, int length) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private List<String> played() {
+        List<String> out = new ArrayList<>();
+        for (TwilioMessage message : sent) {
+            if (message instanceof TwilioMessage.Media media) {
+                out.add("audio" + media.payload()[0]);
+            } else if (message instanceof TwilioMessage.Mark) {
+                out.add("mark");
+            } else {
+                out.add(message.event());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void synthesisesEverySentenceAtOnceButPlaysThemInOrder() throws Exception {
+        player.add("First.");
+        player.add("Second one.");
+        assertThat(synthesizing).containsOnlyKeys("First.", "Second one.");
+
+        synthesizing.get("Second one.").onAudio(audio(2, 160));
+        synthesizing.get("Second one.").onComplete();
+        assertThat(sent).isEmpty();
+
+        synthesizing.get("First.").onAudio(audio(1, 160));
+        assertThat(played()).containsExactly("audio1");
+        synthesizing.get("First.").onComplete();
+        player.finish();
+
+        assertThat(played()).containsExactly("audio1", "mark", "audio2", "mark");
+        assertThat(player.done().get(1, TimeUnit.SECONDS)).hasSize(2).doesNotContainNull();
+    }
+
+    @Test
+    void streamsTheHeadSentenceLiveAndTheNextOnceTheHeadEnds() {
+        player.add("One.");
+        synthesizing.get("One.").onAudio(audio(1, 160));
+        player.add("Two.");
+        synthesizing.get("Two.").onAudio(audio(2, 160));
+        assertThat(played()).containsExactly("audio1");
+
+        synthesizing.get("One.").onComplete();
+        synthesizing.get("Two.").onAudio(audio(3, 160));
+
+        assertThat(played()).containsExactly("audio1", "mark", "audio2", "audio3");
+        assertThat(player.done()).isNotDone();
+    }
+
+    @Test
+    void cancellingStopsEverySynthesisAndSendsNothingMore() throws Exception {
+        player.add("One.");
+        player.add("Two.");
+        synthesizing.get("One.").onAudio(audio(1, 160));
+
+        player.cancel();
+        synthesizing.get("One.").onAudio(audio(1, 160));
+        synthesizing.get("Two.").onAudio(audio(2, 160));
+        synthesizing.get("One.").onComplete();
+        player.add("Three.");
+
+        assertThat(cancelled).containsExactly("One.", "Two.");
+        assertThat(played()).containsExactly("audio1");
+        assertThat(player.done().get(1, TimeUnit.SECONDS)).containsExactly(null, null);
+        assertThat(player.sentences()).containsExactly("One.", "Two.");
+    }
+
+    @Test
+    void aFailedSentenceIsSkippedWithoutAMarkAndTheNextStillPlays() throws Exception {
+        player.add("Broken.");
+        player.add("Fine.");
+        synthesizing.get("Fine.").onAudio(audio(2, 160));
+        synthesizing.get("Fine.").onComplete();
+
+        synthesizing.get("Broken.").onError(new IllegalStateException("tts down"));
+        player.finish();
+
+        assertThat(played()).containsExactly("audio2", "mark");
+        List<String> marks = player.done().get(1, TimeUnit.SECONDS);
+        assertThat(marks.get(0)).isNull();
+        assertThat(marks.get(1)).isNotNull();
+    }
+}
