@@ -66,6 +66,14 @@ public final class CallRuntime implements SttListener {
         return tenant.id();
     }
 
+    public Tenant tenant() {
+        return tenant;
+    }
+
+    public boolean isEnded() {
+        return ended.get();
+    }
+
     /** Opens the session and the STT stream, then plays the greeting. */
     void begin(Map<String, String> variables) {
         services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
@@ -77,7 +85,7 @@ public final class CallRuntime implements SttListener {
      * Starts a new agent reply (the previous one is closed into the history first). Sentences added to it are
      * synthesised through the TTS cache at once and played in order; barge-in or the end of the call cancels it.
      */
-    SentencePlayer startReply() {
+    public SentencePlayer startReply() {
         closeReply();
         SentencePlayer player = new SentencePlayer(playback,
                 (sentence, sink) -> services.speech.speak(tenant.voice(), sentence, sink));
@@ -91,7 +99,7 @@ public final class CallRuntime implements SttListener {
     }
 
     /** Speaks a whole utterance as a reply of its own (greeting, fallback phrase). */
-    CompletableFuture<List<String>> say(String text) {
+    public CompletableFuture<List<String>> say(String text) {
         SentencePlayer player = startReply();
         player.add(text);
         player.finish();
@@ -216,9 +224,6 @@ public final class CallRuntime implements SttListener {
         }
     }
 
-    boolean isEnded() {
-        return ended.get();
-    }
 
     private void publish(TranscriptFinalized.Kind kind, String text) {
         TranscriptFinalized turn = new TranscriptFinalized(callSid, tenant.id(), kind, text);

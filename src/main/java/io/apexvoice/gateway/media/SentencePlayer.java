@@ -14,12 +14,14 @@ import java.util.function.BiFunction;
  * {@link #cancel()} (barge-in) stops every synthesis; nothing more of the reply is sent.
  * <p>Thread-safe; synthesis callbacks may arrive on any thread.
  */
-final class SentencePlayer {
+public final class SentencePlayer {
 
     private final Playback playback;
     private final BiFunction<String, AudioSink, Synthesis> speak;
     private final List<Slot> slots = new ArrayList<>();
     private final CompletableFuture<List<String>> done = new CompletableFuture<>();
+    private final List<Runnable> onCancel = new ArrayList<>();
+    private Runnable onFirstAudio;
     private int head;
     private boolean finished;
     private boolean cancelled;
@@ -30,8 +32,27 @@ final class SentencePlayer {
         this.speak = speak;
     }
 
+    /** Runs when the reply is cancelled (barge-in, call end): stop whatever is producing its sentences. */
+    public void onCancel(Runnable hook) {
+        boolean already;
+        synchronized (this) {
+            already = cancelled;
+            if (!already) {
+                onCancel.add(hook);
+            }
+        }
+        if (already) {
+            hook.run();
+        }
+    }
+
+    /** Runs once, when the first audio of the reply goes to Twilio. */
+    public synchronized void onFirstAudio(Runnable hook) {
+        onFirstAudio = hook;
+    }
+
     /** Starts synthesising the next sentence of the reply. */
-    void add(String sentence) {
+    public void add(String sentence) {
         Slot slot;
         synchronized (this) {
             if (cancelled || finished) {
@@ -51,7 +72,7 @@ final class SentencePlayer {
     }
 
     /** No more sentences; {@link #done()} completes once the last one has been sent. */
-    void finish() {
+    public void finish() {
         synchronized (this) {
             finished = true;
         }
@@ -59,12 +80,19 @@ final class SentencePlayer {
     }
 
     /** Barge-in or call end: every synthesis stops; the reply ends here. */
-    void cancel() {
+    public void cancel() {
         List<Slot> all;
+        List<Runnable> hooks;
         synchronized (this) {
+            if (cancelled) {
+                return;
+            }
             cancelled = true;
             all = List.copyOf(slots);
+            hooks = List.copyOf(onCancel);
+            onCancel.clear();
         }
+        hooks.forEach(Runnable::run);
         for (Slot slot : all) {
             if (slot.synthesis != null) {
                 slot.synthesis.cancel();
@@ -74,13 +102,22 @@ final class SentencePlayer {
     }
 
     /** The sentences added so far. */
-    synchronized List<String> sentences() {
+    public synchronized List<String> sentences() {
         return slots.stream().map(slot -> slot.text).toList();
     }
 
     /** Completes with the mark names sent (null for a sentence that failed or was cleared), in order. */
-    CompletableFuture<List<String>> done() {
+    public CompletableFuture<List<String>> done() {
         return done;
+    }
+
+    /** Called under the lock. */
+    private void firstAudio() {
+        Runnable hook = onFirstAudio;
+        onFirstAudio = null;
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     private synchronized List<String> marks() {
@@ -94,6 +131,9 @@ final class SentencePlayer {
             while (head < slots.size() && !cancelled) {
                 Slot current = slots.get(head);
                 current.live = true;
+                if (!current.buffered.isEmpty()) {
+                    firstAudio();
+                }
                 for (byte[] chunk : current.buffered) {
                     current.target.onAudio(chunk);
                 }
@@ -144,6 +184,7 @@ final class SentencePlayer {
                     return;
                 }
                 if (live) {
+                    firstAudio();
                     target.onAudio(chunk);
                 } else {
                     buffered.add(chunk);

@@ -1,0 +1,58 @@
+package io.apexvoice.gateway.llm;
+
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.call.Turn;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One reply to generate.
+ *
+ * @param systemPrompt the tenant's prompt, sent first
+ * @param history      the conversation, oldest first; the last turn is the user turn to answer
+ * @param maxTokens    completion budget; {@value #PROVIDER_DEFAULT_MAX_TOKENS} = the provider's configured default
+ * @param temperature  0–2; {@link Double#NaN} ({@link #PROVIDER_DEFAULT_TEMPERATURE}) = the provider's default
+ * @param deadline     the turn's time budget: no retry is started that cannot fit before it, and a reply that has
+ *                     not produced its first token by then fails
+ * @param tenant       for metrics
+ */
+public record LlmRequest(String systemPrompt, List<Turn> history, int maxTokens, double temperature,
+                         Instant deadline, TenantId tenant) {
+
+    public static final int PROVIDER_DEFAULT_MAX_TOKENS = 0;
+    public static final double PROVIDER_DEFAULT_TEMPERATURE = Double.NaN;
+
+    public LlmRequest {
+        Objects.requireNonNull(systemPrompt, "systemPrompt");
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(tenant, "tenant");
+        history = List.copyOf(history);
+        if (history.isEmpty() || history.get(history.size() - 1).role() != Turn.Role.user) {
+            throw new IllegalArgumentException("history must end with the user turn to answer");
+        }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0 (0 = provider default)");
+        }
+        if (!Double.isNaN(temperature) && (temperature < 0 || temperature > 2)) {
+            throw new IllegalArgumentException("temperature must be within 0-2 (NaN = provider default)");
+        }
+    }
+
+    /** A request that leaves the completion budget and temperature to the provider's configuration. */
+    public static LlmRequest withProviderDefaults(String systemPrompt, List<Turn> history, Instant deadline,
+                                                  TenantId tenant) {
+        return new LlmRequest(systemPrompt, history, PROVIDER_DEFAULT_MAX_TOKENS, PROVIDER_DEFAULT_TEMPERATURE,
+                deadline, tenant);
+    }
+
+    /** @return this request's budget, or {@code fallback} when it leaves it to the provider */
+    public int maxTokensOr(int fallback) {
+        return maxTokens == PROVIDER_DEFAULT_MAX_TOKENS ? fallback : maxTokens;
+    }
+
+    /** @return this request's temperature, or {@code fallback} when it leaves it to the provider */
+    public double temperatureOr(double fallback) {
+        return Double.isNaN(temperature) ? fallback : temperature;
+    }
+}

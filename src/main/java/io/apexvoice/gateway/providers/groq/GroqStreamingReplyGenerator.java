@@ -1,0 +1,122 @@
+package io.apexvoice.gateway.providers.groq;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.llm.LlmMetrics;
+import io.apexvoice.gateway.llm.LlmRequest;
+import io.apexvoice.gateway.llm.LlmSignals;
+import io.apexvoice.gateway.llm.ReplyGenerator;
+import io.apexvoice.gateway.llm.ReplySinkGuard;
+import io.apexvoice.gateway.llm.ReplyStream;
+import io.apexvoice.gateway.llm.TokenSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@link ReplyGenerator} over Groq's OpenAI-compatible chat completions (PROTOCOLS §5): one streamed
+ * {@code POST {GROQ_URL}/chat/completions} per reply over a pooled keep-alive Vert.x {@link HttpClient} on the
+ * application's event loops; retries, stall and deadline handling in {@link GroqReply}. Tells the optional
+ * {@link LlmSignals} bean (the AIMD limiter) about every 429 and every completed stream.
+ */
+@Component
+public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseable {
+
+    static final String PROVIDER = "groq";
+    private static final int MAX_CONNECTIONS = 64;
+    private static final int CONNECT_TIMEOUT_MS = 3_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final GroqProperties properties;
+    private final Supplier<LlmSignals> signals;
+    private final LlmMetrics metrics;
+    private final GroqMessages messages;
+    private final Clock clock;
+
+    @Autowired
+    public GroqStreamingReplyGenerator(Vertx vertx, GroqProperties properties, MeterRegistry meters,
+                                       ObjectProvider<LlmSignals> signals, Clock clock) {
+        this(vertx, properties, meters, () -> signals.getIfUnique(() -> LlmSignals.NONE), clock);
+    }
+
+    GroqStreamingReplyGenerator(Vertx vertx, GroqProperties properties, MeterRegistry meters,
+                                Supplier<LlmSignals> signals, Clock clock) {
+        this.vertx = vertx;
+        this.properties = properties;
+        this.signals = signals;
+        this.clock = clock;
+        this.metrics = new LlmMetrics(meters, PROVIDER);
+        this.messages = new GroqMessages(properties.apiKey());
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout(CONNECT_TIMEOUT_MS),
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    }
+
+    @Override
+    public ReplyStream stream(LlmRequest request, TokenSink sink) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        GroqReply.Exchange exchange = new GroqReply.Exchange(client, requestOptions(), Buffer.buffer(body(request)),
+                properties.stallTimeout(), messages);
+        GroqReply reply = new GroqReply(vertx.getOrCreateContext(), exchange, request, new ReplySinkGuard(sink),
+                signals.get(), metrics, new GroqRetries(clock, request.deadline()));
+        reply.start();
+        return reply;
+    }
+
+    /**
+     * PROTOCOLS §5.1: the system prompt, then the history as user / assistant messages (turns without text, such
+     * as an assistant turn interrupted before a word was heard, are left out), streamed with usage.
+     */
+    String body(LlmRequest request) {
+        ObjectNode body = JSON.createObjectNode().put("model", properties.model());
+        ArrayNode messageList = body.putArray("messages");
+        if (!request.systemPrompt().isBlank()) {
+            messageList.addObject().put("role", "system").put("content", request.systemPrompt());
+        }
+        for (Turn turn : request.history()) {
+            if (!turn.text().isBlank()) {
+                messageList.addObject().put("role", turn.role().name()).put("content", turn.text());
+            }
+        }
+        body.put("stream", true);
+        body.put("max_completion_tokens", request.maxTokensOr(properties.maxTokens()));
+        body.put("temperature", request.temperatureOr(properties.temperature()));
+        body.putObject("stream_options").put("include_usage", true);
+        return body.toString();
+    }
+
+    /** The key goes only into its header. */
+    private RequestOptions requestOptions() {
+        String base = properties.url().toString();
+        return new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                        + "/chat/completions")
+                .putHeader("Authorization", "Bearer " + Objects.requireNonNullElse(properties.apiKey(), ""))
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "text/event-stream");
+    }
+
+    /** Closes the connection pool; Spring calls it before the shared Vert.x goes down. */
+    @Override
+    public void close() {
+        client.close();
+    }
+}

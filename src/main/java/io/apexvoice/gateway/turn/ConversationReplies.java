@@ -1,0 +1,183 @@
+package io.apexvoice.gateway.turn;
+
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.llm.AimdLimiter;
+import io.apexvoice.gateway.llm.LlmFailure;
+import io.apexvoice.gateway.llm.LlmRequest;
+import io.apexvoice.gateway.llm.LlmUsage;
+import io.apexvoice.gateway.llm.Permit;
+import io.apexvoice.gateway.llm.ReplyGenerator;
+import io.apexvoice.gateway.llm.ReplyStream;
+import io.apexvoice.gateway.llm.SentenceSplitter;
+import io.apexvoice.gateway.llm.TenantLlmThrottle;
+import io.apexvoice.gateway.llm.TokenSink;
+import io.apexvoice.gateway.media.ActiveCalls;
+import io.apexvoice.gateway.media.CallRuntime;
+import io.apexvoice.gateway.media.SentencePlayer;
+import io.apexvoice.gateway.redis.CallSession;
+import io.apexvoice.gateway.redis.SessionStore;
+import io.apexvoice.gateway.tenants.Tenant;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The agent's reply to one user turn (SPEC §6), the {@code conversation-turn} route's last step. Nothing here blocks
+ * the caller thread: the turn waits (bounded) for one of its tenant's LLM slots, then for the global AIMD limiter,
+ * passes the LLM circuit breaker, and streams the reply: tokens → {@link SentenceSplitter} → each sentence to speech
+ * at once → played in order. Barge-in cancels the LLM stream along with the speech. Any failure the caller would
+ * notice (no slot in time, breaker open, LLM down or rate-limited beyond the budget, session lost) plays the
+ * tenant's fallback phrase: never silence.
+ */
+@Component("conversationReplies")
+public class ConversationReplies {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationReplies.class);
+
+    private final ActiveCalls calls;
+    private final SessionStore sessions;
+    private final TenantLlmThrottle tenantThrottle;
+    private final AimdLimiter aimd;
+    private final ReplyGenerator llm;
+    private final TurnProperties properties;
+    private final CircuitBreaker breaker;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    ConversationReplies(ActiveCalls calls, SessionStore sessions, TenantLlmThrottle tenantThrottle, AimdLimiter aimd,
+            ReplyGenerator llm, TurnProperties properties, MeterRegistry meters, Clock clock) {
+        this.calls = calls;
+        this.sessions = sessions;
+        this.tenantThrottle = tenantThrottle;
+        this.aimd = aimd;
+        this.llm = llm;
+        this.properties = properties;
+        this.meters = meters;
+        this.clock = clock;
+        TurnProperties.CircuitBreakerSettings cb = properties.circuitBreaker();
+        this.breaker = CircuitBreaker.of("llm", CircuitBreakerConfig.custom()
+                .failureRateThreshold(cb.failureRateThreshold())
+                .slidingWindowSize(cb.slidingWindowSize())
+                .minimumNumberOfCalls(cb.minimumCalls())
+                .waitDurationInOpenState(cb.waitInOpenState())
+                .build());
+    }
+
+    /** In: a {@link TranscriptFinalized}. Starts the reply and returns. */
+    public void respond(Exchange exchange) {
+        TranscriptFinalized turn = exchange.getMessage().getBody(TranscriptFinalized.class);
+        Optional<CallRuntime> found = calls.find(turn.callSid());
+        if (found.isEmpty() || found.get().isEnded()) {
+            return;
+        }
+        CallRuntime call = found.get();
+        Tenant tenant = call.tenant();
+        long heardAt = System.nanoTime();
+        Optional<CallSession> session = sessions.find(turn.callSid());
+        if (session.isEmpty()) {
+            fallback(call, "session_lost", heardAt);
+            return;
+        }
+        List<Turn> history = session.get().turns();
+        LlmRequest request = new LlmRequest(tenant.prompt(), history, 0, Double.NaN,
+                Instant.now(clock).plus(properties.budget()), tenant.id());
+        tenantThrottle.acquire(tenant.id(), tenant.tier().maxConcurrentLlm(), properties.tenantWait())
+                .whenComplete((tenantPermit, waited) -> {
+                    if (waited != null) {
+                        fallback(call, "tenant_busy", heardAt);
+                        return;
+                    }
+                    aimd.acquire().whenComplete((globalPermit, throttled) -> {
+                        if (throttled != null) {
+                            tenantPermit.release(Permit.Outcome.FAILED);
+                            fallback(call, "llm_saturated", heardAt);
+                            return;
+                        }
+                        stream(call, request, heardAt, new Permits(tenantPermit, globalPermit));
+                    });
+                });
+    }
+
+    private void stream(CallRuntime call, LlmRequest request, long heardAt, Permits permits) {
+        if (!breaker.tryAcquirePermission()) {
+            permits.release(Permit.Outcome.FAILED);
+            fallback(call, "circuit_open", heardAt);
+            return;
+        }
+        long started = System.nanoTime();
+        SentencePlayer player = call.startReply();
+        player.onFirstAudio(() -> turnLatency(call, heardAt));
+        SentenceSplitter splitter = new SentenceSplitter(properties.minSentenceChars(), properties.flushAfter(),
+                System::nanoTime);
+        ReplyStream stream = llm.stream(request, new TokenSink() {
+            @Override
+            public void onToken(String delta) {
+                splitter.accept(delta).forEach(player::add);
+            }
+
+            @Override
+            public void onComplete(LlmUsage usage) {
+                splitter.finish().ifPresent(player::add);
+                player.finish();
+                breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                permits.release(Permit.Outcome.SUCCESS);
+            }
+
+            @Override
+            public void onError(LlmFailure failure) {
+                permits.release(Permit.Outcome.of(failure));
+                breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
+                log.warn("reply failed: {}", failure.kind());
+                if (player.sentences().isEmpty()) {
+                    fallback(call, "llm_" + failure.kind().name().toLowerCase(), heardAt);
+                } else {
+                    splitter.finish().ifPresent(player::add);
+                    player.finish();
+                }
+            }
+        });
+        player.onCancel(() -> {
+            stream.cancel();
+            breaker.releasePermission();
+            permits.release(Permit.Outcome.FAILED);
+        });
+    }
+
+    private void fallback(CallRuntime call, String reason, long heardAt) {
+        Counter.builder("apex.turn.fallbacks").description("Turns answered with the tenant's fallback phrase")
+                .tag("tenant", call.tenantId().value()).tag("reason", reason).register(meters).increment();
+        log.warn("turn answered with the fallback phrase: {}", reason);
+        if (!call.isEnded()) {
+            SentencePlayer player = call.startReply();
+            player.onFirstAudio(() -> turnLatency(call, heardAt));
+            player.add(call.tenant().fallbackPhrase());
+            player.finish();
+        }
+    }
+
+    private void turnLatency(CallRuntime call, long heardAt) {
+        Timer.builder("apex.turn.latency").description("User turn final transcript to the first agent audio frame")
+                .tag("tenant", call.tenantId().value()).publishPercentileHistogram().register(meters)
+                .record(Duration.ofNanos(System.nanoTime() - heardAt));
+    }
+
+    /** Both slots a reply holds; released once, with the outcome the AIMD limiter learns from. */
+    private record Permits(Permit tenant, Permit global) {
+        void release(Permit.Outcome outcome) {
+            tenant.release(outcome);
+            global.release(outcome);
+        }
+    }
+}
