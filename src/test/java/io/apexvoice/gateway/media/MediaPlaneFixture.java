@@ -4,6 +4,7 @@ import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.call.CallOptions;
 import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
+import io.apexvoice.gateway.simulator.groq.GroqSimulator;
 import io.apexvoice.gateway.tenants.ApiKeyHash;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.RandomIds;
@@ -31,11 +32,21 @@ final class MediaPlaneFixture {
     final Vertx vertx = Vertx.vertx();
     final DeepgramSimulator deepgram = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
     final AzureTtsSimulator azure = new AzureTtsSimulator(vertx, AzureTtsSimulator.Settings.defaults());
+    final GroqSimulator groq;
     final Path work;
 
+    /** Without an LLM: replies to user turns never start within the tests (no provider reachable). */
     MediaPlaneFixture(String greeting) {
+        this(greeting, false);
+    }
+
+    MediaPlaneFixture(String greeting, boolean withLlm) {
         deepgram.start(0);
         azure.start(0);
+        groq = withLlm ? new GroqSimulator(vertx, GroqSimulator.Settings.defaults()) : null;
+        if (groq != null) {
+            groq.start(0);
+        }
         try {
             work = Files.createTempDirectory("apex-media-plane");
             Files.writeString(work.resolve("tenants.yaml"), """
@@ -73,6 +84,10 @@ final class MediaPlaneFixture {
         registry.add("DEEPGRAM_API_KEY", () -> DeepgramSimulator.Settings.defaults().apiKey());
         registry.add("AZURE_TTS_URL", () -> azure.baseUri() + "/cognitiveservices/v1");
         registry.add("AZURE_TTS_KEY", () -> AzureTtsSimulator.Settings.defaults().apiKey());
+        if (groq != null) {
+            registry.add("GROQ_URL", () -> groq.baseUri() + "/openai/v1");
+            registry.add("GROQ_API_KEY", () -> GroqSimulator.Settings.defaults().apiKey());
+        }
         registry.add("ROUTES_INCLUDE_PATTERN", () -> "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
     }
 
@@ -86,6 +101,9 @@ final class MediaPlaneFixture {
     }
 
     void close() {
+        if (groq != null) {
+            groq.close();
+        }
         deepgram.close();
         azure.close();
         vertx.close();

@@ -1,0 +1,48 @@
+package io.apexvoice.gateway.media;
+
+import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
+import io.apexvoice.gateway.simulator.call.CallOptions;
+import io.apexvoice.gateway.simulator.call.CallerScript;
+import io.apexvoice.gateway.simulator.groq.GroqSimulator;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/** Public access to {@link MediaPlaneFixture} for gateway tests in other packages. */
+public final class MediaPlaneFixtures {
+
+    private MediaPlaneFixtures() {
+    }
+
+    public static Fixture withLlm(String greeting) {
+        return new Fixture(new MediaPlaneFixture(greeting, true));
+    }
+
+    /** A gateway wired to the Deepgram, Groq and Azure simulators. */
+    public static final class Fixture {
+
+        private final MediaPlaneFixture fixture;
+
+        Fixture(MediaPlaneFixture fixture) {
+            this.fixture = fixture;
+        }
+
+        public void register(DynamicPropertyRegistry registry) {
+            fixture.register(registry);
+        }
+
+        public CallOptions.Builder call(int gatewayPort, CallerScript script) {
+            return fixture.call(gatewayPort, script);
+        }
+
+        public GroqSimulator groq() {
+            return fixture.groq;
+        }
+
+        public AzureTtsSimulator azure() {
+            return fixture.azure;
+        }
+
+        public void close() {
+            fixture.close();
+        }
+    }
+}

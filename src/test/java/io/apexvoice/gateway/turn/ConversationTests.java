@@ -1,0 +1,137 @@
+package io.apexvoice.gateway.turn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apexvoice.gateway.GatewayApplication;
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.media.ActiveCalls;
+import io.apexvoice.gateway.media.MediaPlaneFixtures;
+import io.apexvoice.gateway.redis.SessionStore;
+import io.apexvoice.gateway.simulator.call.CallReport;
+import io.apexvoice.gateway.simulator.call.CallResult;
+import io.apexvoice.gateway.simulator.call.CallSimulator;
+import io.apexvoice.gateway.simulator.call.CallerScript;
+import io.apexvoice.gateway.simulator.call.ScriptStep;
+import io.apexvoice.gateway.simulator.groq.GroqSimulator;
+import io.apexvoice.gateway.testsupport.Await;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Whole conversations: the call simulator (Twilio's side, with barge-in) against the gateway with the Deepgram,
+ * Groq and Azure simulators: user turn → LLM stream → sentences → TTS → playback, barge-in and fallbacks.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class ConversationTests {
+
+    static final MediaPlaneFixtures.Fixture FIXTURE = MediaPlaneFixtures.withLlm("Hello, how can I help?");
+    static final CallSimulator CALLER = CallSimulator.standalone();
+    static final String HOURS_REPLY = "We are open from nine to five. Is there anything else I can do for you?";
+    static final String LONG_REPLY = "Let me explain our whole menu in detail. We have soups and salads of every "
+            + "kind you could imagine. Then there are the main courses with fish and meat and vegetables. "
+            + "Finally there are desserts that take a very long time to describe properly.";
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        FIXTURE.register(registry);
+    }
+
+    @AfterAll
+    static void stop() {
+        CALLER.close();
+        FIXTURE.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ActiveCalls activeCalls;
+    @Autowired
+    SessionStore sessions;
+    @Autowired
+    MeterRegistry meters;
+
+    @BeforeEach
+    void scriptTheLlm() {
+        FIXTURE.groq().reset();
+        FIXTURE.groq().configure(s -> s.withDelays(50, 20).withRules(List.of(
+                new GroqSimulator.Rule("opening hours", HOURS_REPLY),
+                new GroqSimulator.Rule("menu", LONG_REPLY))));
+    }
+
+    private static ScriptStep.WaitForAgent waitForAgent() {
+        return new ScriptStep.WaitForAgent(Duration.ofSeconds(15), Duration.ofMillis(200));
+    }
+
+    private CallResult call(ScriptStep... steps) {
+        CallReport report = CALLER.run(FIXTURE.call(port, CallerScript.of(steps)).build());
+        CallResult result = report.results().get(0);
+        Await.until(Duration.ofSeconds(10), () -> activeCalls.find(CallSid.of(result.callSid())).isEmpty(),
+                "the call to end");
+        return result;
+    }
+
+    @Test
+    void answersEachTurnFromTheLlmWithTheHistorySentToIt() {
+        CallResult call = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"), waitForAgent(),
+                new ScriptStep.Say("thanks a lot"), waitForAgent(), new ScriptStep.Hangup());
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.turnLatenciesMs()).hasSize(2);
+        assertThat(sessions.find(CallSid.of(call.callSid())).orElseThrow().turns()).extracting(Turn::text)
+                .startsWith("Hello, how can I help?", "What are your opening hours.", HOURS_REPLY,
+                        "Thanks a lot.");
+        JsonNode first = FIXTURE.groq().recentRequests().get(0);
+        assertThat(first.path("stream").asBoolean()).isTrue();
+        assertThat(first.path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(first.path("messages").get(1).path("content").asText()).isEqualTo("Hello, how can I help?");
+        assertThat(first.path("messages").get(2).path("content").asText()).isEqualTo("What are your opening hours.");
+        assertThat(FIXTURE.azure().requestsFor("We are open from nine to five.")).isEqualTo(1);
+        assertThat(meters.find("apex.turn.latency").timer()).isNotNull();
+    }
+
+    @Test
+    void bargingInMidReplyStopsItAndHistoryKeepsOnlyWhatWasHeard() {
+        FIXTURE.groq().configure(s -> s.withDelays(50, 60));
+        CallResult call = call(waitForAgent(), new ScriptStep.Say("tell me about the menu"),
+                new ScriptStep.BargeIn(Duration.ofMillis(1500), "stop please wait", Duration.ofSeconds(15)),
+                new ScriptStep.Silence(Duration.ofMillis(1200)), new ScriptStep.Hangup());
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.agent().clears()).isEqualTo(1);
+        List<Turn> turns = sessions.find(CallSid.of(call.callSid())).orElseThrow().turns();
+        Turn interrupted = turns.stream().filter(Turn::interrupted).findFirst().orElseThrow();
+        assertThat(interrupted.role()).isEqualTo(Turn.Role.assistant);
+        assertThat(LONG_REPLY).startsWith(interrupted.text());
+        assertThat(interrupted.text()).isNotEqualTo(LONG_REPLY);
+        assertThat(turns.get(turns.indexOf(interrupted) + 1)).isEqualTo(Turn.user("Stop please wait."));
+    }
+
+    @Test
+    void anLlmOutageEndsInTheFallbackPhraseNotSilence() {
+        FIXTURE.groq().configure(s -> s.withFailNext(503, 1000));
+        CallResult call = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"), waitForAgent(),
+                new ScriptStep.Hangup());
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.turnLatenciesMs()).hasSize(1);
+        assertThat(sessions.find(CallSid.of(call.callSid())).orElseThrow().turns()).extracting(Turn::text)
+                .contains("Sorry, please hold on.");
+        assertThat(meters.find("apex.turn.fallbacks").tag("reason", "llm_unavailable").counter()).isNotNull();
+    }
+}
