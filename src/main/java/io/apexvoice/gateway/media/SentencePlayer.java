@@ -101,6 +101,11 @@ public final class SentencePlayer {
         done.complete(marks());
     }
 
+    /** True once barge-in or the call's end cancelled the reply. */
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
     /** The sentences added so far. */
     public synchronized List<String> sentences() {
         return slots.stream().map(slot -> slot.text).toList();

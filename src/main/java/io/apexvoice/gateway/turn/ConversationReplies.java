@@ -38,8 +38,8 @@ import org.springframework.stereotype.Component;
  * the caller thread: the turn waits (bounded) for one of its tenant's LLM slots, then for the global AIMD limiter,
  * passes the LLM circuit breaker, and streams the reply: tokens → {@link SentenceSplitter} → each sentence to speech
  * at once → played in order. Barge-in cancels the LLM stream along with the speech. Any failure the caller would
- * notice (no slot in time, breaker open, LLM down or rate-limited beyond the budget, session lost) plays the
- * tenant's fallback phrase: never silence.
+ * notice (no slot in time, breaker open, LLM down or rate-limited beyond the budget, no sentence could be
+ * synthesised, session lost) plays the tenant's fallback phrase, pre-warmed in the TTS cache: never silence.
  */
 @Component("conversationReplies")
 public class ConversationReplies {
@@ -152,6 +152,11 @@ public class ConversationReplies {
             stream.cancel();
             breaker.releasePermission();
             permits.release(Permit.Outcome.FAILED);
+        });
+        player.done().thenAccept(marks -> {
+            if (!player.isCancelled() && !marks.isEmpty() && marks.stream().allMatch(java.util.Objects::isNull)) {
+                fallback(call, "tts_failed", heardAt);
+            }
         });
     }
 

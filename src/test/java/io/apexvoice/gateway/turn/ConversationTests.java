@@ -123,6 +123,46 @@ class ConversationTests {
     }
 
     @Test
+    void aTtsOutageStillEndsInTheCachedFallbackPhrase() {
+        Await.until(Duration.ofSeconds(10), () -> FIXTURE.azure().requestsFor("Sorry, please hold on.") >= 1,
+                "the fallback phrase to be pre-warmed");
+        CallResult call = CALLER.run(FIXTURE.call(port, CallerScript.of(waitForAgent())).build()).results().get(0);
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        FIXTURE.azure().configure(s -> s.withFailNext(503, 1000));
+        try {
+            CallResult outage = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"),
+                    waitForAgent(), new ScriptStep.Hangup());
+
+            assertThat(outage.outcome()).as(outage.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+            assertThat(outage.turnLatenciesMs()).hasSize(1);
+            assertThat(sessions.find(CallSid.of(outage.callSid())).orElseThrow().turns()).extracting(Turn::text)
+                    .contains("Sorry, please hold on.");
+            assertThat(meters.find("apex.turn.fallbacks").tag("reason", "tts_failed").counter()).isNotNull();
+        } finally {
+            FIXTURE.azure().reset();
+        }
+    }
+
+    @Test
+    void synthesisesTheFirstSentenceWhileTheLlmIsStillStreamingAndARepeatOnlyOnce() {
+        long code = System.nanoTime() % 100_000;
+        String first = "Today's special is dish number " + code + ".";
+        String reply = first + " It comes with a salad and fresh bread and a glass of water for everyone at the table.";
+        FIXTURE.groq().configure(s -> s.withDelays(50, 120).withRules(List.of(new GroqSimulator.Rule("special",
+                reply))));
+        java.util.concurrent.CompletableFuture<CallReport> running = CALLER.start(FIXTURE.call(port, CallerScript.of(
+                waitForAgent(), new ScriptStep.Say("what is the special"), waitForAgent(),
+                new ScriptStep.Say("what is the special"), waitForAgent(), new ScriptStep.Hangup())).build());
+
+        Await.until(Duration.ofSeconds(15), () -> FIXTURE.azure().requestsFor(first) >= 1, "the first sentence's TTS");
+        assertThat(FIXTURE.groq().openStreams()).as("LLM still streaming when TTS started").isEqualTo(1);
+
+        CallResult call = running.join().results().get(0);
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(FIXTURE.azure().requestsFor(first)).as("the repeated sentence came from the cache").isEqualTo(1);
+    }
+
+    @Test
     void anLlmOutageEndsInTheFallbackPhraseNotSilence() {
         FIXTURE.groq().configure(s -> s.withFailNext(503, 1000));
         CallResult call = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"), waitForAgent(),
