@@ -23,15 +23,23 @@ import org.springframework.stereotype.Component;
 /**
  * The process-wide limit on concurrent LLM requests, learnt from the provider (SPEC §6; PROTOCOLS §5.3: Groq limits
  * are org-wide). Additive increase, multiplicative decrease: starts at {@link AimdProperties#initial()}; a
- * {@code SUCCESS} adds 1 (up to {@code max}); a {@code RATE_LIMITED} halves it (rounding down, not below {@code min})
- * and pauses: no permit is handed out before now + {@code retry-after}, and a later 429 can only push that further
- * out; {@code FAILED} (and a plain {@link Permit#release()}) changes nothing.
+ * {@code SUCCESS} adds 1 (up to {@code max}); a 429 halves it (rounding down, not below {@code min}) and pauses: no
+ * permit is handed out before now + {@code retry-after}, and a later 429 can only push that further out;
+ * {@code FAILED} (and a plain {@link Permit#release()}) changes nothing.
  * <p>
- * <b>One decrease per window.</b> Requests in flight together hit the quota together: a burst of 429s is one signal.
+ * <b>Two sources of 429s:</b> a permit released {@code RATE_LIMITED} (the reply failed for good), and the adapter's
+ * {@link LlmSignals#rateLimited} for <i>every</i> 429, retried ones included (else a 429 storm that retries absorb
+ * never lowers the limit). Successes count only through permits: {@link #succeeded()} does nothing.
+ * <p>
+ * <b>One decrease per burst.</b> Requests in flight together hit the quota together: a burst of 429s is one signal.
  * Permits are numbered as handed out, and a decrease remembers the last number handed out. Feedback from a permit
  * numbered at or below it is stale (sent at the old, too-high limit). A stale 429 still extends the pause (its
  * {@code retry-after} is fresh news) but does not halve again. A stale success does not add 1, or the requests in
- * flight with the 429 would raise the limit straight back. Numbers, not timestamps, so same-tick permits are ordered.
+ * flight with the 429 would raise the limit straight back. Numbers, not timestamps, so same-tick permits are
+ * ordered. A signal has no number, so it goes by time: a decrease opens a burst window of max({@code retry-after},
+ * {@link #MIN_BURST_WINDOW}), and a signal inside it only extends the pause. One 429 never halves twice: the adapter
+ * signals it before the reply fails, so if the signal halved, the permit it came on (in flight then) is stale by
+ * the time it ends {@code RATE_LIMITED}; if the signal fell in a window, only a fresh permit halves (that was news).
  * <p>
  * A shrunken limit lets in-flight requests finish, and serves nobody until in-flight is below it. Waiters are served
  * FIFO; one whose wait would end before the pause does fails at once, so its caller can play the fallback phrase
@@ -41,7 +49,10 @@ import org.springframework.stereotype.Component;
  * {@code apex.llm.aimd.decreases} (times the limit was lowered).
  */
 @Component("aimdLimiter")
-public class AimdLimiter implements AutoCloseable {
+public class AimdLimiter implements LlmSignals, AutoCloseable {
+
+    /** The shortest burst window: signalled 429s this soon after a decrease do not halve again. */
+    static final Duration MIN_BURST_WINDOW = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(AimdLimiter.class);
 
@@ -58,6 +69,7 @@ public class AimdLimiter implements AutoCloseable {
     private long handedOut;
     private long handedOutAtDecrease;
     private Instant pausedUntil = Instant.MIN;
+    private Instant burstUntil = Instant.MIN;
 
     /** For Spring: pause wake-ups and wait timeouts run on a daemon timer thread of its own, stopped by close. */
     @Autowired
@@ -146,6 +158,30 @@ public class AimdLimiter implements AutoCloseable {
         return inflight;
     }
 
+    /** A provider 429, retried or not: halves unless in a burst window; pauses until now + {@code retryAfter}. */
+    @Override
+    public void rateLimited(Duration retryAfter) {
+        Duration wait = retryAfter == null || retryAfter.isNegative() ? Duration.ZERO : retryAfter;
+        int before;
+        int after;
+        Instant wakeAt;
+        lock.lock();
+        try {
+            before = limit;
+            wakeAt = onRateLimited(!clock.instant().isBefore(burstUntil), wait);
+            after = limit;
+        } finally {
+            lock.unlock();
+        }
+        decreased(before, after, wait, "signalled");
+        wakeUpAt(wakeAt);
+    }
+
+    /** Does nothing: the stream's permit reports the success ({@code SUCCESS}), and counting it twice would add 2. */
+    @Override
+    public void succeeded() {
+    }
+
     @Override
     public void close() {
         if (ownsTimers) {
@@ -165,17 +201,7 @@ public class AimdLimiter implements AutoCloseable {
             boolean stale = number <= handedOutAtDecrease;
             switch (outcome.kind()) {
                 case SUCCESS -> limit = stale ? limit : Math.min(settings.max(), limit + 1);
-                case RATE_LIMITED -> {
-                    if (!stale) {
-                        limit = Math.max(settings.min(), limit / 2);
-                        handedOutAtDecrease = handedOut;
-                    }
-                    Instant until = clock.instant().plus(outcome.retryAfter());
-                    if (until.isAfter(pausedUntil)) {
-                        pausedUntil = until;
-                        wakeAt = until;
-                    }
-                }
+                case RATE_LIMITED -> wakeAt = onRateLimited(!stale, outcome.retryAfter());
                 case FAILED -> { }
             }
             after = limit;
@@ -183,13 +209,38 @@ public class AimdLimiter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (after < before) {
-            decreases.increment();
-            log.warn("LLM provider rate-limited: global limit {} -> {}, paused for {}", before, after,
-                    outcome.retryAfter());
-        }
+        decreased(before, after, outcome.retryAfter(), "permit");
         wakeUpAt(wakeAt);
         grants.forEach(Grant::hand);
+    }
+
+    /**
+     * Under the lock, a 429 from either source: if {@code halve}, halves, makes every permit out so far stale and
+     * opens a burst window; pauses until now + {@code retryAfter} unless paused longer.
+     *
+     * @return the new end of the pause if this 429 pushed it out (wake up then), else null
+     */
+    private Instant onRateLimited(boolean halve, Duration retryAfter) {
+        Instant now = clock.instant();
+        if (halve) {
+            limit = Math.max(settings.min(), limit / 2);
+            handedOutAtDecrease = handedOut;
+            burstUntil = now.plus(retryAfter.compareTo(MIN_BURST_WINDOW) > 0 ? retryAfter : MIN_BURST_WINDOW);
+        }
+        Instant until = now.plus(retryAfter);
+        if (!until.isAfter(pausedUntil)) {
+            return null;
+        }
+        pausedUntil = until;
+        return until;
+    }
+
+    private void decreased(int before, int after, Duration retryAfter, String source) {
+        if (after < before) {
+            decreases.increment();
+            log.warn("LLM provider rate-limited ({} 429): global limit {} -> {}, paused for {}", source, before,
+                    after, retryAfter);
+        }
     }
 
     private void wakeUpAt(Instant at) {

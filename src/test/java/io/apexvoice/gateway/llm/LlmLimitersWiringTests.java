@@ -39,6 +39,12 @@ class LlmLimitersWiringTests {
     }
 
     @Test
+    void theAimdLimiterIsTheOnlyLlmSignalsBeanSoTheAdapterFindsIt() {
+        context.run(app -> assertThat(app.getBeanProvider(LlmSignals.class).getIfUnique(() -> LlmSignals.NONE))
+                .isSameAs(app.getBean("aimdLimiter")));
+    }
+
+    @Test
     void usesDefaultsWhenNothingIsSet() {
         context.run(app -> assertThat(app.getBean(AimdProperties.class))
                 .isEqualTo(new AimdProperties(16, 1, 64, Duration.ofSeconds(5))));
