@@ -29,6 +29,14 @@ import org.springframework.core.env.Profiles;
 public final class LocalSimulators implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     static final String PROPERTY_SOURCE = "apexLocalSimulators";
+
+    /** Phone-length answers for the demo tenant's scripted callers; anything else gets the simulator's echo. */
+    static final List<GroqSimulator.Rule> DEMO_REPLIES = List.of(
+            new GroqSimulator.Rule("opening hours|open today|when are you open",
+                    "We are open every day from nine in the morning to six in the evening. Anything else?"),
+            new GroqSimulator.Rule("table|book|reservation",
+                    "Sure, I can book that for you. For how many people, and at what time?"),
+            new GroqSimulator.Rule("thank|goodbye|bye", "You're welcome. Have a great day, goodbye!"));
     private static final Logger log = LoggerFactory.getLogger(LocalSimulators.class);
 
     @Override
@@ -51,7 +59,8 @@ public final class LocalSimulators implements ApplicationContextInitializer<Conf
             }
             if (unset(env, "GROQ_URL")) {
                 String key = valueOr(env, "GROQ_API_KEY", GroqSimulator.Settings.defaults().apiKey());
-                int port = start(started, new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withApiKey(key)));
+                int port = start(started, new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withApiKey(key)
+                        .withRules(DEMO_REPLIES)));
                 settings.put("apex.groq.url", "http://127.0.0.1:" + port + "/openai/v1");
                 settings.put("apex.groq.api-key", key);
             }

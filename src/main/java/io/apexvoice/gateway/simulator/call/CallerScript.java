@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record CallerScript(List<ScriptStep> steps) {
 
-    static final Duration DEFAULT_AGENT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_AGENT_TIMEOUT = Duration.ofSeconds(20);
     static final Duration DEFAULT_SETTLE = Duration.ofMillis(250);
 
     public CallerScript {
