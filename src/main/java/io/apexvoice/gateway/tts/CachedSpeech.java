@@ -49,6 +49,14 @@ public class CachedSpeech implements AutoCloseable {
     private final TtsMetrics metrics;
     private final ConcurrentMap<SpeechKey, SharedSynthesis> inFlight = new ConcurrentHashMap<>();
 
+    /** The application's: the provider behind the TTS circuit breaker ({@code apex.tts.circuit-breaker.*}). */
+    @org.springframework.beans.factory.annotation.Autowired
+    public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters,
+            TtsCircuitBreakerProperties breaker) {
+        this(new BreakerGuardedSynthesizer(synthesizer, breaker), cache, vertx, meters);
+    }
+
+    /** Straight to {@code synthesizer}, without a circuit breaker (tests of the cache itself). */
     public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters) {
         this.synthesizer = synthesizer;
         this.cache = new AsyncAudioCache(cache);

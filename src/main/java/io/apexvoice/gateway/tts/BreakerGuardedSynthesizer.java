@@ -1,0 +1,76 @@
+package io.apexvoice.gateway.tts;
+
+import io.apexvoice.gateway.tenants.Voice;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TTS provider behind a resilience4j circuit breaker (thresholds in {@code apex.tts.circuit-breaker.*}): while
+ * it is open, syntheses fail at once with a {@link SynthesisFailedException} (status 503, retryable) instead of
+ * waiting on a provider that is down, so a reply falls back to the cached fallback phrase without delay. Failures
+ * counted: provider errors; not counted: cancellations (barge-in).
+ */
+final class BreakerGuardedSynthesizer implements SpeechSynthesizer {
+
+    private final SpeechSynthesizer provider;
+    private final CircuitBreaker breaker;
+
+    BreakerGuardedSynthesizer(SpeechSynthesizer provider, TtsCircuitBreakerProperties settings) {
+        this.provider = provider;
+        this.breaker = CircuitBreaker.of("tts-" + provider.provider(), CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRateThreshold())
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(settings.minimumCalls())
+                .waitDurationInOpenState(settings.waitInOpenState())
+                .build());
+    }
+
+    @Override
+    public Synthesis synthesize(Voice voice, String text, AudioSink sink) {
+        if (!breaker.tryAcquirePermission()) {
+            SynthesisFailedException open = new SynthesisFailedException(503, true, null,
+                    "TTS circuit breaker open", null);
+            sink.onError(open);
+            return failed(open);
+        }
+        long started = System.nanoTime();
+        Synthesis synthesis = provider.synthesize(voice, text, sink);
+        synthesis.done().whenComplete((ok, error) -> {
+            long elapsed = System.nanoTime() - started;
+            if (error == null) {
+                breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+            } else if (error instanceof java.util.concurrent.CancellationException
+                    || error.getCause() instanceof java.util.concurrent.CancellationException) {
+                breaker.releasePermission();
+            } else {
+                breaker.onError(elapsed, TimeUnit.NANOSECONDS, error);
+            }
+        });
+        return synthesis;
+    }
+
+    @Override
+    public String provider() {
+        return provider.provider();
+    }
+
+    CircuitBreaker.State state() {
+        return breaker.getState();
+    }
+
+    private static Synthesis failed(SynthesisFailedException cause) {
+        CompletableFuture<Void> done = CompletableFuture.failedFuture(cause);
+        return new Synthesis() {
+            @Override
+            public void cancel() {
+            }
+
+            @Override
+            public CompletableFuture<Void> done() {
+                return done;
+            }
+        };
+    }
+}
