@@ -28,10 +28,6 @@ final class RedisIdempotentRepository extends ServiceSupport implements Idempote
         this.ttl = ttl;
     }
 
-    String redisKeyOf(String messageId) {
-        return redisKey.apply(messageId);
-    }
-
     @Override
     public boolean add(String key) {
         return guard.tryClaim(redisKey.apply(key), ttl);

@@ -44,9 +44,7 @@ class TwilioWebhookVerifier implements Processor {
         Optional<Tenant> tenant = TenantId.isValid(tenantText) ? tenants.find(TenantId.of(tenantText))
                 : Optional.empty();
         String tag = tenant.map(t -> t.id().value()).orElse(IntakeMetrics.UNKNOWN_TENANT);
-        String authToken = tenant.map(t -> t.twilio().authToken())
-                .filter(token -> !token.isBlank())
-                .orElse(twilio.authToken());
+        String authToken = twilio.authTokenFor(tenant);
         FormBody form = InboundRequest.form(exchange);
         String url = endpoints.publicUrlOf(request.getRequestURI(), request.getQueryString());
         if (!TwilioSignature.isValid(authToken, url, form.asMap(), request.getHeader("X-Twilio-Signature"))) {

@@ -48,21 +48,7 @@ public final class ReplySinkGuard {
      * @return true when this delivered the completion; false when the sink was already closed
      */
     public boolean complete(LlmUsage usage, Runnable accounting) {
-        synchronized (this) {
-            if (closed) {
-                return false;
-            }
-            closed = true;
-            accounting.run();
-            try {
-                target.onComplete(usage);
-            } catch (RuntimeException e) {
-                sinkFailed(e);
-                return true;
-            }
-        }
-        done.complete(null);
-        return true;
+        return end(accounting, () -> target.onComplete(usage), null, () -> done.complete(null));
     }
 
     /**
@@ -70,6 +56,14 @@ public final class ReplySinkGuard {
      * @return true when this delivered the failure; false when the sink was already closed
      */
     public boolean fail(LlmFailure failure, Runnable accounting) {
+        return end(accounting, () -> target.onError(failure), failure, () -> done.completeExceptionally(failure));
+    }
+
+    /**
+     * Closes the sink once: accounting, then the sink's final callback (a sink that throws abandons the reply, with
+     * {@code cause} attached), then {@code settle} completes {@link #done()} outside the lock.
+     */
+    private boolean end(Runnable accounting, Runnable deliver, Throwable cause, Runnable settle) {
         synchronized (this) {
             if (closed) {
                 return false;
@@ -77,14 +71,16 @@ public final class ReplySinkGuard {
             closed = true;
             accounting.run();
             try {
-                target.onError(failure);
+                deliver.run();
             } catch (RuntimeException e) {
-                e.addSuppressed(failure);
+                if (cause != null) {
+                    e.addSuppressed(cause);
+                }
                 sinkFailed(e);
                 return true;
             }
         }
-        done.completeExceptionally(failure);
+        settle.run();
         return true;
     }
 

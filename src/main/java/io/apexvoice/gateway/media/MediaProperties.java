@@ -1,6 +1,5 @@
 package io.apexvoice.gateway.media;
 
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -9,11 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param bindHost            interface the Media Streams server binds ({@code 0.0.0.0} behind an ingress;
  *                            {@code 127.0.0.1} in local and tests)
  * @param maxMalformedFrames  malformed frames one stream may send before it is closed (a flood closes only it)
- * @param markTimeout         how long a wait on a mark echo lasts before the audio counts as not played
  * @param turnWorkers         threads that hand finished user turns to the conversation route (ordered per call)
  */
 @ConfigurationProperties("apex.media")
-public record MediaProperties(String bindHost, int maxMalformedFrames, Duration markTimeout, int turnWorkers) {
+public record MediaProperties(String bindHost, int maxMalformedFrames, int turnWorkers) {
 
     public MediaProperties {
         if (bindHost == null || bindHost.isBlank()) {
@@ -21,9 +19,6 @@ public record MediaProperties(String bindHost, int maxMalformedFrames, Duration 
         }
         if (maxMalformedFrames <= 0) {
             maxMalformedFrames = 50;
-        }
-        if (markTimeout == null) {
-            markTimeout = Duration.ofSeconds(10);
         }
         if (turnWorkers <= 0) {
             turnWorkers = 8;

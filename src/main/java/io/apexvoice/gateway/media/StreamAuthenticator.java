@@ -58,7 +58,7 @@ class StreamAuthenticator {
             return rejected("invalid_token");
         }
         if (upgradeSignature != null) {
-            String authToken = tenant.get().twilio().ownAuthToken().orElse(twilio.authToken());
+            String authToken = twilio.authTokenFor(tenant);
             if (!TwilioSignature.isValid(authToken, endpoints.mediaStreamUrl(), Map.of(), upgradeSignature)) {
                 return rejected("invalid_signature");
             }

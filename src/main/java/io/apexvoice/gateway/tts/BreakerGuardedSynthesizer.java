@@ -2,12 +2,12 @@ package io.apexvoice.gateway.tts;
 
 import io.apexvoice.gateway.tenants.Voice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.apexvoice.gateway.config.CircuitBreakerSettings;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TTS provider behind a resilience4j circuit breaker (thresholds in {@code apex.tts.circuit-breaker.*}): while
+ * The TTS provider behind a resilience4j circuit breaker ({@link TtsProperties}): while
  * it is open, syntheses fail at once with a {@link SynthesisFailedException} (status 503, retryable) instead of
  * waiting on a provider that is down, so a reply falls back to the cached fallback phrase without delay. Failures
  * counted: provider errors; not counted: cancellations (barge-in).
@@ -17,14 +17,9 @@ final class BreakerGuardedSynthesizer implements SpeechSynthesizer {
     private final SpeechSynthesizer provider;
     private final CircuitBreaker breaker;
 
-    BreakerGuardedSynthesizer(SpeechSynthesizer provider, TtsCircuitBreakerProperties settings) {
+    BreakerGuardedSynthesizer(SpeechSynthesizer provider, CircuitBreakerSettings settings) {
         this.provider = provider;
-        this.breaker = CircuitBreaker.of("tts-" + provider.provider(), CircuitBreakerConfig.custom()
-                .failureRateThreshold(settings.failureRateThreshold())
-                .slidingWindowSize(settings.slidingWindowSize())
-                .minimumNumberOfCalls(settings.minimumCalls())
-                .waitDurationInOpenState(settings.waitInOpenState())
-                .build());
+        this.breaker = settings.newBreaker("tts-" + provider.provider());
     }
 
     @Override

@@ -52,8 +52,8 @@ public class CachedSpeech implements AutoCloseable {
     /** The application's: the provider behind the TTS circuit breaker ({@code apex.tts.circuit-breaker.*}). */
     @org.springframework.beans.factory.annotation.Autowired
     public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters,
-            TtsCircuitBreakerProperties breaker) {
-        this(new BreakerGuardedSynthesizer(synthesizer, breaker), cache, vertx, meters);
+            TtsProperties properties) {
+        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker()), cache, vertx, meters);
     }
 
     /** Straight to {@code synthesizer}, without a circuit breaker (tests of the cache itself). */

@@ -18,7 +18,6 @@ import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.redis.SessionStore;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,13 +65,7 @@ public class ConversationReplies {
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        TurnProperties.CircuitBreakerSettings cb = properties.circuitBreaker();
-        this.breaker = CircuitBreaker.of("llm", CircuitBreakerConfig.custom()
-                .failureRateThreshold(cb.failureRateThreshold())
-                .slidingWindowSize(cb.slidingWindowSize())
-                .minimumNumberOfCalls(cb.minimumCalls())
-                .waitDurationInOpenState(cb.waitInOpenState())
-                .build());
+        this.breaker = properties.circuitBreaker().newBreaker("llm");
     }
 
     /** In: a {@link TranscriptFinalized}. Starts the reply and returns. */

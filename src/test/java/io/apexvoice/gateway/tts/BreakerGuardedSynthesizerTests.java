@@ -2,6 +2,7 @@ package io.apexvoice.gateway.tts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.apexvoice.gateway.config.CircuitBreakerSettings;
 import io.apexvoice.gateway.tenants.Voice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class BreakerGuardedSynthesizerTests {
 
     private final ScriptedProvider provider = new ScriptedProvider();
     private final BreakerGuardedSynthesizer guarded = new BreakerGuardedSynthesizer(provider,
-            new TtsCircuitBreakerProperties(50, 4, 4, Duration.ofMinutes(1)));
+            new CircuitBreakerSettings(50, 4, 4, Duration.ofMinutes(1)));
 
     @Test
     void opensAfterProviderFailuresAndThenFailsFastWithoutCallingTheProvider() {

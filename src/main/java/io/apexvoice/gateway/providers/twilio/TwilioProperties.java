@@ -19,6 +19,11 @@ public record TwilioProperties(String accountSid, String authToken, URI apiUrl) 
         }
     }
 
+    /** The token Twilio signs a tenant's requests with: its own when it has one, else {@code TWILIO_AUTH_TOKEN}. */
+    public String authTokenFor(java.util.Optional<io.apexvoice.gateway.tenants.Tenant> tenant) {
+        return tenant.flatMap(t -> t.twilio().ownAuthToken()).filter(token -> !token.isBlank()).orElse(authToken);
+    }
+
     @Override
     public String toString() {
         return "TwilioProperties[accountSid=" + accountSid + ", authToken=***, apiUrl=" + apiUrl + "]";
