@@ -59,18 +59,11 @@ public final class FileCallRecordStore implements CallRecordStore {
         ReentrantLock lock = lockFor(tenant, callSid);
         lock.lock();
         try {
-            Optional<CallRecord> existing = read(tenant, callSid);
-            if (existing.isEmpty()) {
-                write(initial);
-                return initial;
+            RecordWrite outcome = RecordWrite.create(read(tenant, callSid), initial, clock.instant());
+            if (outcome.write()) {
+                write(outcome.result());
             }
-            CallRecord completed = existing.get().withDetailsFrom(initial);
-            if (completed.equals(existing.get())) {
-                return completed;
-            }
-            CallRecord stamped = completed.touched(clock.instant());
-            write(stamped);
-            return stamped;
+            return outcome.result();
         } finally {
             lock.unlock();
         }
@@ -81,18 +74,11 @@ public final class FileCallRecordStore implements CallRecordStore {
         ReentrantLock lock = lockFor(tenant, callSid);
         lock.lock();
         try {
-            Optional<CallRecord> existing = read(tenant, callSid);
-            CallRecord current = existing.orElseGet(() -> CallRecord.blank(tenant, callSid, clock.instant()));
-            CallRecord changed = Objects.requireNonNull(change.apply(current), "change returned null");
-            if (!changed.tenant().equals(tenant.value()) || !changed.callSid().equals(callSid.value())) {
-                throw new IllegalStateException("a call record change must keep its tenant and callSid");
+            RecordWrite outcome = RecordWrite.update(read(tenant, callSid), tenant, callSid, change, clock.instant());
+            if (outcome.write()) {
+                write(outcome.result());
             }
-            if (existing.isPresent() && changed.equals(current)) {
-                return current;
-            }
-            CallRecord stamped = existing.isPresent() ? changed.touched(clock.instant()) : changed;
-            write(stamped);
-            return stamped;
+            return outcome.result();
         } finally {
             lock.unlock();
         }

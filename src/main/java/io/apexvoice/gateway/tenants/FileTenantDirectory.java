@@ -11,13 +11,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +35,8 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
     private final Path file;
     private final Duration reloadInterval;
     private final TenantFileParser parser = new TenantFileParser();
-    private final List<TenantChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
-    private volatile TenantCatalog catalog;
+    private final TenantSnapshot snapshot;
     private byte[] lastSeenHash;
     private String lastReadProblem;
 
@@ -61,7 +57,8 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
         } catch (IOException e) {
             throw new TenantConfigException(List.of(file + ": cannot read tenants file (" + e + ")"));
         }
-        this.catalog = parser.parse(content);
+        TenantCatalog catalog = parser.parse(content);
+        this.snapshot = new TenantSnapshot(catalog);
         this.lastSeenHash = sha256(content);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tenants-reload");
@@ -85,17 +82,17 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
 
     @Override
     public Optional<Tenant> find(TenantId id) {
-        return Optional.ofNullable(catalog.tenants().get(id));
+        return snapshot.find(id);
     }
 
     @Override
     public Collection<Tenant> all() {
-        return catalog.tenants().values();
+        return snapshot.all();
     }
 
     @Override
     public void addListener(TenantChangeListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        snapshot.addListener(listener);
     }
 
     /**
@@ -125,12 +122,8 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
             log.warn("tenants file {} rejected, previous tenants stay in force: {}", file, String.join("; ", e.errors()));
             return Set.of();
         }
-        Set<TenantId> changed = changedIds(catalog.tenants(), next.tenants());
-        catalog = next;
+        Set<TenantId> changed = snapshot.replace(next);
         log.info("tenants file {} reloaded: {} tenants, changed {}", file, next.tenants().size(), changed);
-        if (!changed.isEmpty()) {
-            notifyListeners(changed);
-        }
         return changed;
     }
 
@@ -143,32 +136,11 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
         }
     }
 
-    private void notifyListeners(Set<TenantId> changed) {
-        for (TenantChangeListener listener : listeners) {
-            try {
-                listener.tenantsChanged(changed);
-            } catch (RuntimeException e) {
-                log.error("tenant change listener {} failed for tenants {}", listener, changed, e);
-            }
-        }
-    }
-
     private void logReadProblemOnce(String problem) {
         if (!problem.equals(lastReadProblem)) {
             log.warn(problem);
             lastReadProblem = problem;
         }
-    }
-
-    private static Set<TenantId> changedIds(Map<TenantId, Tenant> before, Map<TenantId, Tenant> after) {
-        Set<TenantId> changed = new HashSet<>();
-        before.forEach((id, tenant) -> {
-            if (!tenant.equals(after.get(id))) {
-                changed.add(id);
-            }
-        });
-        after.keySet().stream().filter(id -> !before.containsKey(id)).forEach(changed::add);
-        return Set.copyOf(changed);
     }
 
     private static byte[] sha256(byte[] content) {

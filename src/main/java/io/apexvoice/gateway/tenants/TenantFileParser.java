@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * every problem, each naming its field path ({@code tenants[0].tier: unknown tier "gold"}). Unknown fields, duplicate
  * tenant ids, duplicate Twilio numbers, non-E.164 numbers and malformed API key hashes are problems.
  */
-final class TenantFileParser {
+public final class TenantFileParser {
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Set<String> ROOT_FIELDS = Set.of("tiers", "tenants");
@@ -42,7 +42,7 @@ final class TenantFileParser {
             .build();
 
     /** Input: the tenants file content; output: its validated tiers and tenants; any problem → TenantConfigException. */
-    TenantCatalog parse(byte[] content) {
+    public TenantCatalog parse(byte[] content) {
         List<String> errors = new ArrayList<>();
         JsonNode tree = readTree(content, errors);
         if (tree != null && !tree.isObject()) {

@@ -20,11 +20,11 @@ class TenantsConfigurationTests {
     }
 
     @Test
-    void failsClearlyForFirestore() {
+    void firestoreNeedsAProjectId() {
         context.withPropertyValues("apex.tenants.source=firestore").run(started ->
                 assertThat(started).hasFailed().getFailure().rootCause()
                         .isInstanceOf(IllegalStateException.class)
-                        .hasMessage("TENANTS_SOURCE=firestore is not available yet"));
+                        .hasMessage("FIRESTORE_PROJECT_ID is required for Firestore"));
     }
 
     @Test

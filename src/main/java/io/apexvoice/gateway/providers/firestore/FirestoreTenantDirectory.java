@@ -1,0 +1,183 @@
+package io.apexvoice.gateway.providers.firestore;
+
+import com.google.cloud.firestore.Firestore;
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.records.RecordStoreUnavailableException;
+import io.apexvoice.gateway.tenants.Tenant;
+import io.apexvoice.gateway.tenants.TenantCatalog;
+import io.apexvoice.gateway.tenants.TenantChangeListener;
+import io.apexvoice.gateway.tenants.TenantConfigException;
+import io.apexvoice.gateway.tenants.TenantDirectory;
+import io.apexvoice.gateway.tenants.TenantSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tenants from Firestore ({@code TENANTS_SOURCE=firestore}): {@code tenants/{id}} documents with the fields of the
+ * tenants file, tiers in {@code config/tiers}. Changes apply without restart, at most {@code reloadInterval} late.
+ * <p>
+ * The documents are read at construction: Firestore unreachable or tiers invalid → {@link TenantConfigException},
+ * so the app does not start. After {@link #start()}, one daemon thread re-reads them every {@code reloadInterval}
+ * (two reads per poll; polling works against every emulator and needs no long-lived stream). Validation is per
+ * document: an invalid tenant document keeps that tenant's last valid version in force (or leaves a new tenant
+ * out) while the other tenants update; invalid tiers keep the whole previous version. Problems and unreachable
+ * Firestore are logged once per distinct problem; listeners are told the changed tenant ids.
+ */
+public final class FirestoreTenantDirectory implements TenantDirectory, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FirestoreTenantDirectory.class);
+
+    private final FirestoreTenantSource source;
+    private final Duration reloadInterval;
+    private final ScheduledExecutorService scheduler;
+    private final TenantSnapshot snapshot;
+    private Map<String, Map<String, Object>> lastValid = Map.of();
+    private String lastProblem;
+
+    /**
+     * Input: the client, the polling interval, the longest wait for one read. Loads the tenants now.
+     *
+     * @throws TenantConfigException when Firestore cannot be read or the tiers are invalid
+     */
+    public FirestoreTenantDirectory(Firestore db, Duration reloadInterval, Duration timeout) {
+        this.source = new FirestoreTenantSource(db, timeout);
+        this.reloadInterval = Objects.requireNonNull(reloadInterval, "reloadInterval");
+        if (reloadInterval.isNegative() || reloadInterval.isZero()) {
+            throw new IllegalArgumentException("reloadInterval must be positive");
+        }
+        FirestoreTenantSource.Documents documents;
+        try {
+            documents = source.read();
+        } catch (RecordStoreUnavailableException e) {
+            throw new TenantConfigException(List.of("Firestore: cannot read tenants (" + e.getMessage() + ")"));
+        }
+        TenantCatalog catalog;
+        try {
+            catalog = validated(documents);
+        } catch (FirestoreTenantSource.InvalidSourceException e) {
+            throw new TenantConfigException(e.problems().errors());
+        }
+        this.snapshot = new TenantSnapshot(catalog);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tenants-firestore-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        log.info("tenants loaded from Firestore: {} tenants, {} tiers", catalog.tenants().size(), catalog.tiers().size());
+    }
+
+    /** Starts polling every {@code reloadInterval}. */
+    public void start() {
+        long millis = reloadInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::reloadOnSchedule, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops polling; the last snapshot stays readable. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public Optional<Tenant> find(TenantId id) {
+        return snapshot.find(id);
+    }
+
+    @Override
+    public Collection<Tenant> all() {
+        return snapshot.all();
+    }
+
+    @Override
+    public void addListener(TenantChangeListener listener) {
+        snapshot.addListener(listener);
+    }
+
+    /**
+     * Re-reads the documents now (the poller calls this; tests may too).
+     *
+     * @return ids of tenants added, changed or removed; empty when nothing changed, Firestore was unreachable or the
+     *         tiers were invalid (previous tenants stay in force)
+     */
+    public synchronized Set<TenantId> reload() {
+        TenantCatalog next;
+        try {
+            next = validated(source.read());
+        } catch (RecordStoreUnavailableException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Set.of(); // closing
+            }
+            logProblemOnce("tenants not refreshed, Firestore unreachable; previous tenants stay in force: "
+                    + e.getMessage());
+            return Set.of();
+        } catch (FirestoreTenantSource.InvalidSourceException e) {
+            logProblemOnce("tenant documents rejected, previous tenants stay in force: "
+                    + String.join("; ", e.problems().errors()));
+            return Set.of();
+        }
+        Set<TenantId> changed = snapshot.replace(next);
+        if (!changed.isEmpty()) {
+            log.info("tenants reloaded from Firestore: {} tenants, changed {}", next.tenants().size(), changed);
+        }
+        return changed;
+    }
+
+    /**
+     * Validates all documents; when only some tenant documents are invalid, validates again with each of those
+     * replaced by its last valid version (or left out when it has none) and logs the rejected ones.
+     */
+    private TenantCatalog validated(FirestoreTenantSource.Documents documents) {
+        try {
+            TenantCatalog catalog = source.validate(documents);
+            lastValid = documents.tenants();
+            lastProblem = null;
+            return catalog;
+        } catch (FirestoreTenantSource.InvalidSourceException e) {
+            FirestoreTenantSource.Problems problems = e.problems();
+            if (problems.sourceWide()) {
+                throw e;
+            }
+            Map<String, Map<String, Object>> kept = new LinkedHashMap<>();
+            documents.tenants().forEach((id, fields) -> {
+                Map<String, Object> chosen = problems.failingTenants().contains(id) ? lastValid.get(id) : fields;
+                if (chosen != null) {
+                    kept.put(id, chosen);
+                }
+            });
+            FirestoreTenantSource.Documents usable = new FirestoreTenantSource.Documents(documents.tiers(), kept);
+            TenantCatalog catalog = source.validate(usable);
+            lastValid = usable.tenants();
+            logProblemOnce("tenant documents rejected, their last valid version stays in force (new ones are left "
+                    + "out): " + String.join("; ", problems.errors()));
+            return catalog;
+        }
+    }
+
+    private void reloadOnSchedule() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // An exception would silently cancel the schedule; log it and keep polling.
+            log.error("tenants reload from Firestore failed, previous tenants stay in force", e);
+        }
+    }
+
+    private void logProblemOnce(String problem) {
+        if (!problem.equals(lastProblem)) {
+            log.warn(problem);
+            lastProblem = problem;
+        }
+    }
+}
