@@ -8,7 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -161,6 +161,7 @@ public final class FirestoreEmulator implements AutoCloseable {
             drain(process.getInputStream(), null);
             Await.until(START_TIMEOUT, this::accepting, "the Firestore emulator accepts connections on " + hostPort());
         }
+        System.out.println("Firestore test emulator (" + kind + ") on " + hostPort());
     }
 
     private ProcessBuilder googleCommand() {
@@ -192,7 +193,7 @@ public final class FirestoreEmulator implements AutoCloseable {
 
     private synchronized void sendNpm(String command, String expectedReply) {
         try {
-            Writer writer = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Writer writer = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             writer.write(command + "\n");
             writer.flush();
         } catch (IOException e) {
@@ -226,7 +227,8 @@ public final class FirestoreEmulator implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                // the process ended
+                // the process ended: nothing more to read
+                return;
             }
         }, "firestore-emulator-output");
         reader.setDaemon(true);
@@ -256,7 +258,7 @@ public final class FirestoreEmulator implements AutoCloseable {
         try {
             client.close();
         } catch (Exception e) {
-            // the emulator is going away with it
+            System.err.println("closing a Firestore test client failed: " + e);
         }
     }
 }

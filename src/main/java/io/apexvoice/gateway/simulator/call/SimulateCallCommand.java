@@ -1,14 +1,13 @@
 package io.apexvoice.gateway.simulator.call;
 
+import io.apexvoice.gateway.config.CommandLineFlags;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggingSystem;
 
 /**
  * {@code simulate-call} (SPEC §9): plays N calls against a running gateway without starting Spring, prints one
@@ -39,7 +38,7 @@ public final class SimulateCallCommand {
 
     /** Runs the command with {@code System.out}/{@code System.err} and the process environment. */
     public static int run(String[] args) {
-        quietLogging();
+        CommandLineFlags.quietLogging();
         return run(args, System.out, System.err, System::getenv);
     }
 
@@ -100,29 +99,7 @@ public final class SimulateCallCommand {
 
     /** {@code --name value} and {@code --name=value} pairs; {@code --no-status-callback}/{@code --help} alone. */
     static Map<String, String> flags(String[] args) {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value;
-            if (name.contains("=")) {
-                value = name.substring(name.indexOf('=') + 1);
-                name = name.substring(0, name.indexOf('='));
-            } else if (name.equals("no-status-callback") || name.equals("help")) {
-                value = "true";
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            if (flags.put(name, value) != null) {
-                throw new IllegalArgumentException("--" + name + " given twice");
-            }
-        }
-        return flags;
+        return CommandLineFlags.parse(args, Set.of("no-status-callback", "help"));
     }
 
     private static URI uri(String value, String flag) {
@@ -159,12 +136,5 @@ public final class SimulateCallCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " must be a number of seconds: " + value, e);
         }
-    }
-
-    /** Outside Spring nothing configures logging; keep Netty's and Vert.x's debug output off the console. */
-    private static void quietLogging() {
-        LoggingSystem logging = LoggingSystem.get(SimulateCallCommand.class.getClassLoader());
-        logging.beforeInitialize();
-        logging.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.WARN);
     }
 }
