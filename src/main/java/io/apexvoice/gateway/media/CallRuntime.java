@@ -3,6 +3,7 @@ package io.apexvoice.gateway.media;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.records.LatencySamples;
 import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
@@ -41,6 +42,7 @@ public final class CallRuntime implements SttListener {
     private final Runnable closeSocket;
     private final SerialExecutor lane;
     private final List<Turn> transcript = new ArrayList<>();
+    private final LatencySamples latencies = new LatencySamples();
     private SentencePlayer reply;
     private final BargeInDetector bargeIn;
     private boolean replyInterrupted;
@@ -171,9 +173,17 @@ public final class CallRuntime implements SttListener {
         log.info("barge-in ({}): playback cleared", trigger);
     }
 
+    /** Input: a latency measured in this call ({@code turn}: final transcript → first agent audio); kept for its record. */
+    public void recordLatency(String name, Duration latency) {
+        latencies.add(name, latency);
+    }
+
     @Override
     public void turnFinished(String text, Optional<Duration> sinceSpeechEnd) {
-        sinceSpeechEnd.ifPresent(latency -> services.metrics.sttFinal(tenant.id().value(), latency));
+        sinceSpeechEnd.ifPresent(latency -> {
+            services.metrics.sttFinal(tenant.id().value(), latency);
+            latencies.add("sttFinal", latency);
+        });
         speechStartedNanos = 0;
         closeReply();
         synchronized (this) {
@@ -214,7 +224,8 @@ public final class CallRuntime implements SttListener {
         try {
             services.sessions.close(callSid);
             Instant now = Instant.now(services.clock);
-            services.records.update(tenant.id(), callSid, record -> record.withTurns(turns).ended(now));
+            services.records.update(tenant.id(), callSid,
+                    record -> latencies.applyTo(record.withTurns(turns)).ended(now));
         } finally {
             services.admission.release(tenant.id(), callSid);
             playback.tracker().forgetStale();

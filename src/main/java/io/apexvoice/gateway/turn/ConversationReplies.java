@@ -166,9 +166,11 @@ public class ConversationReplies {
     }
 
     private void turnLatency(CallRuntime call, long heardAt) {
+        Duration latency = Duration.ofNanos(System.nanoTime() - heardAt);
         Timer.builder("apex.turn.latency").description("User turn final transcript to the first agent audio frame")
                 .tag("tenant", call.tenantId().value()).publishPercentileHistogram().register(meters)
-                .record(Duration.ofNanos(System.nanoTime() - heardAt));
+                .record(latency);
+        call.recordLatency("turn", latency);
     }
 
     /** Both slots a reply holds; released once, with the outcome the AIMD limiter learns from. */

@@ -125,6 +125,7 @@ class MediaPlaneTests {
                 org.assertj.core.groups.Tuple.tuple(Turn.Role.user, "Second question."),
                 org.assertj.core.groups.Tuple.tuple(Turn.Role.user, "[keypad 5]"));
         assertThat(record.endedAt()).isNotNull();
+        assertThat(record.latencies()).containsKeys("sttFinalP50Ms", "sttFinalP95Ms", "sttFinalMaxMs");
         assertThat(redis.opsForZSet().score(keys.activeCalls(TenantId.of(FIXTURE.tenant)), callSid.value()))
                 .isNull();
         Await.until(Duration.ofSeconds(5), () -> stat("connectionsActive") == 0, "the STT socket to close");
