@@ -6,6 +6,7 @@ import io.apexvoice.gateway.providers.firestore.FirestoreConfiguration;
 import io.apexvoice.gateway.providers.firestore.FirestoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,14 +30,16 @@ class RecordsConfiguration {
      */
     @Bean
     CallRecordStore callRecordStore(RecordsProperties properties, ObjectProvider<Firestore> firestore,
-                                    FirestoreProperties firestoreProperties, Clock clock, MeterRegistry meters) {
+                                    FirestoreProperties firestoreProperties, Clock clock, MeterRegistry meters,
+                                    ConfigurableListableBeanFactory beans) {
         String store = properties.store();
         if (store.startsWith(FILE_PREFIX)) {
             return new FileCallRecordStore(Path.of(store.substring(FILE_PREFIX.length())), clock);
         }
         if (store.equals("firestore")) {
             FirestoreCallRecordStore firestoreStore =
-                    new FirestoreCallRecordStore(firestore.getObject(), clock, firestoreProperties.timeout());
+                    new FirestoreCallRecordStore(FirestoreConfiguration.clientFor(firestore, beans, "callRecordStore"),
+                            clock, firestoreProperties.timeout());
             return new WriteBehindCallRecordStore(firestoreStore, properties.bufferSettings(), clock, meters);
         }
         throw new IllegalStateException("RECORDS_STORE must be file:<dir> or firestore, was: " + store);

@@ -128,8 +128,8 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
     private long retryNotBefore;
     private Duration backoff;
     private volatile boolean running = true;
-    private volatile Instant outageSince;
-    private volatile String lastError;
+    private Instant outageSince;
+    private String lastError;
 
     /** Input: the store to write to, the buffer settings, the clock stamping records, meters to register on. */
     public WriteBehindCallRecordStore(CallRecordStore delegate, Settings settings, Clock clock, MeterRegistry meters) {
@@ -184,7 +184,12 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
 
     /** Output: the buffer's state now. */
     public Status status() {
-        return new Status(pending.get(), settings.capacity(), (long) failures.count(), outageSince, lastError);
+        lock.lock();
+        try {
+            return new Status(pending.get(), settings.capacity(), (long) failures.count(), outageSince, lastError);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Stops accepting work after waiting up to the close grace for pending writes to land; logs what is left. */
@@ -204,8 +209,10 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
             lock.unlock();
         }
         writers.shutdownNow();
-        if (pending.get() > 0) {
-            log.error("stopping with {} call record writes not stored (store unreachable: {})", pending.get(), lastError);
+        Status left = status();
+        if (left.pending() > 0) {
+            log.error("stopping with {} call record writes not stored (store unreachable: {})", left.pending(),
+                    left.lastError());
         }
     }
 
@@ -297,10 +304,10 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
     }
 
     private void failed(RecordStoreUnavailableException e) {
-        failures.increment();
         String error = e.getClass().getSimpleName() + ": " + e.getMessage();
         lock.lock();
         try {
+            failures.increment();
             if (outageSince == null) {
                 outageSince = clock.instant();
                 log.warn("call record store unreachable, {} writes buffered and retried: {}", pending.get(), error);

@@ -5,6 +5,7 @@ import io.apexvoice.gateway.providers.firestore.FirestoreConfiguration;
 import io.apexvoice.gateway.providers.firestore.FirestoreProperties;
 import io.apexvoice.gateway.providers.firestore.FirestoreTenantDirectory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,7 +28,7 @@ class TenantsConfiguration {
      */
     @Bean
     TenantDirectory tenantDirectory(TenantsProperties properties, ObjectProvider<Firestore> firestore,
-                                    FirestoreProperties firestoreProperties) {
+                                    FirestoreProperties firestoreProperties, ConfigurableListableBeanFactory beans) {
         String source = properties.source();
         if (source.startsWith(FILE_PREFIX)) {
             FileTenantDirectory directory =
@@ -36,7 +37,8 @@ class TenantsConfiguration {
             return directory;
         }
         if (source.equals("firestore")) {
-            FirestoreTenantDirectory directory = new FirestoreTenantDirectory(firestore.getObject(),
+            FirestoreTenantDirectory directory = new FirestoreTenantDirectory(
+                    FirestoreConfiguration.clientFor(firestore, beans, "tenantDirectory"),
                     properties.reloadInterval(), firestoreProperties.timeout());
             directory.start();
             return directory;

@@ -70,6 +70,8 @@ class RecordsConfigurationTests {
             Health health = started.getBean("recordsHealthIndicator", HealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("pending", 0).containsEntry("failures", 0L);
+            assertThat(started.getBeanFactory().getDependentBeans("firestore")).as("client closed after the buffer")
+                    .contains("callRecordStore");
         });
     }
 

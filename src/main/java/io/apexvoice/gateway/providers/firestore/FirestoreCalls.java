@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waits for one Firestore call and sorts its failure: unreachable, timed out or contended →
+ * Waits for one Firestore call (at most the timeout; a late call is left to finish) and sorts its failure: unreachable, timed out or contended →
  * {@link RecordStoreUnavailableException} (worth retrying); a document Firestore refuses ({@code INVALID_ARGUMENT})
  * or an exception thrown by our own code inside a transaction → rethrown as is (retrying cannot help).
  */
@@ -33,7 +33,8 @@ final class FirestoreCalls {
             future.cancel(true);
             throw new RecordStoreUnavailableException(what + ": interrupted", e);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            // Not cancelled: a cancelled transaction can leave its document locked until the server expires the
+            // lock; left alone it commits or rolls back by itself, and the caller's retry is idempotent.
             throw new RecordStoreUnavailableException(what + ": no answer within " + timeout, e);
         } catch (ExecutionException e) {
             throw sorted(e.getCause(), what);
