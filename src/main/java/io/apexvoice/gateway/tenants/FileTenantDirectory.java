@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tenants from a YAML file (SPEC §3), reloaded without restart.
@@ -33,12 +30,10 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
     private static final Logger log = LoggerFactory.getLogger(FileTenantDirectory.class);
 
     private final Path file;
-    private final Duration reloadInterval;
     private final TenantFileParser parser = new TenantFileParser();
-    private final ScheduledExecutorService scheduler;
+    private final ReloadSchedule schedule;
     private final TenantSnapshot snapshot;
     private byte[] lastSeenHash;
-    private String lastReadProblem;
 
     /**
      * Input: the tenants file and the polling interval. Loads the file now; polling starts with {@link #start()}.
@@ -47,10 +42,7 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
      */
     public FileTenantDirectory(Path file, Duration reloadInterval) {
         this.file = Objects.requireNonNull(file, "file");
-        this.reloadInterval = Objects.requireNonNull(reloadInterval, "reloadInterval");
-        if (reloadInterval.isNegative() || reloadInterval.isZero()) {
-            throw new IllegalArgumentException("reloadInterval must be positive");
-        }
+        this.schedule = new ReloadSchedule("tenants file " + file, reloadInterval);
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -60,24 +52,18 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
         TenantCatalog catalog = parser.parse(content);
         this.snapshot = new TenantSnapshot(catalog);
         this.lastSeenHash = sha256(content);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "tenants-reload");
-            thread.setDaemon(true);
-            return thread;
-        });
         log.info("tenants file {} loaded: {} tenants, {} tiers", file, catalog.tenants().size(), catalog.tiers().size());
     }
 
     /** Starts polling the file every {@code reloadInterval}. */
     public void start() {
-        long millis = reloadInterval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::reloadOnSchedule, millis, millis, TimeUnit.MILLISECONDS);
+        schedule.start(this::reload);
     }
 
     /** Stops polling; the last snapshot stays readable. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        schedule.close();
     }
 
     @Override
@@ -106,10 +92,10 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            logReadProblemOnce("tenants file " + file + " unreadable, previous tenants stay in force: " + e);
+            schedule.warnOnce("tenants file " + file + " unreadable, previous tenants stay in force: " + e);
             return Set.of();
         }
-        lastReadProblem = null;
+        schedule.clearProblem();
         byte[] hash = sha256(content);
         if (MessageDigest.isEqual(hash, lastSeenHash)) {
             return Set.of();
@@ -125,22 +111,6 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
         Set<TenantId> changed = snapshot.replace(next);
         log.info("tenants file {} reloaded: {} tenants, changed {}", file, next.tenants().size(), changed);
         return changed;
-    }
-
-    private void reloadOnSchedule() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            // An exception would silently cancel the schedule; log it and keep polling.
-            log.error("tenants file {} reload failed, previous tenants stay in force", file, e);
-        }
-    }
-
-    private void logReadProblemOnce(String problem) {
-        if (!problem.equals(lastReadProblem)) {
-            log.warn(problem);
-            lastReadProblem = problem;
-        }
     }
 
     private static byte[] sha256(byte[] content) {

@@ -3,6 +3,7 @@ package io.apexvoice.gateway.providers.firestore;
 import com.google.cloud.firestore.Firestore;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.records.RecordStoreUnavailableException;
+import io.apexvoice.gateway.tenants.ReloadSchedule;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantCatalog;
 import io.apexvoice.gateway.tenants.TenantChangeListener;
@@ -17,12 +18,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tenants from Firestore ({@code TENANTS_SOURCE=firestore}): {@code tenants/{id}} documents with the fields of the
@@ -40,11 +37,9 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
     private static final Logger log = LoggerFactory.getLogger(FirestoreTenantDirectory.class);
 
     private final FirestoreTenantSource source;
-    private final Duration reloadInterval;
-    private final ScheduledExecutorService scheduler;
+    private final ReloadSchedule schedule;
     private final TenantSnapshot snapshot;
     private Map<String, Map<String, Object>> lastValid = Map.of();
-    private String lastProblem;
 
     /**
      * Input: the client, the polling interval, the longest wait for one read. Loads the tenants now.
@@ -53,10 +48,7 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
      */
     public FirestoreTenantDirectory(Firestore db, Duration reloadInterval, Duration timeout) {
         this.source = new FirestoreTenantSource(db, timeout);
-        this.reloadInterval = Objects.requireNonNull(reloadInterval, "reloadInterval");
-        if (reloadInterval.isNegative() || reloadInterval.isZero()) {
-            throw new IllegalArgumentException("reloadInterval must be positive");
-        }
+        this.schedule = new ReloadSchedule("tenants in Firestore", reloadInterval);
         FirestoreTenantSource.Documents documents;
         try {
             documents = source.read();
@@ -70,24 +62,18 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
             throw new TenantConfigException(e.problems().errors());
         }
         this.snapshot = new TenantSnapshot(catalog);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "tenants-firestore-reload");
-            thread.setDaemon(true);
-            return thread;
-        });
         log.info("tenants loaded from Firestore: {} tenants, {} tiers", catalog.tenants().size(), catalog.tiers().size());
     }
 
     /** Starts polling every {@code reloadInterval}. */
     public void start() {
-        long millis = reloadInterval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::reloadOnSchedule, millis, millis, TimeUnit.MILLISECONDS);
+        schedule.start(this::reload);
     }
 
     /** Stops polling; the last snapshot stays readable. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        schedule.close();
     }
 
     @Override
@@ -119,11 +105,11 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
             if (Thread.currentThread().isInterrupted()) {
                 return Set.of(); // closing
             }
-            logProblemOnce("tenants not refreshed, Firestore unreachable; previous tenants stay in force: "
+            schedule.warnOnce("tenants not refreshed, Firestore unreachable; previous tenants stay in force: "
                     + e.getMessage());
             return Set.of();
         } catch (FirestoreTenantSource.InvalidSourceException e) {
-            logProblemOnce("tenant documents rejected, previous tenants stay in force: "
+            schedule.warnOnce("tenant documents rejected, previous tenants stay in force: "
                     + String.join("; ", e.problems().errors()));
             return Set.of();
         }
@@ -142,7 +128,7 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
         try {
             TenantCatalog catalog = source.validate(documents);
             lastValid = documents.tenants();
-            lastProblem = null;
+            schedule.clearProblem();
             return catalog;
         } catch (FirestoreTenantSource.InvalidSourceException e) {
             FirestoreTenantSource.Problems problems = e.problems();
@@ -159,25 +145,9 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
             FirestoreTenantSource.Documents usable = new FirestoreTenantSource.Documents(documents.tiers(), kept);
             TenantCatalog catalog = source.validate(usable);
             lastValid = usable.tenants();
-            logProblemOnce("tenant documents rejected, their last valid version stays in force (new ones are left "
+            schedule.warnOnce("tenant documents rejected, their last valid version stays in force (new ones are left "
                     + "out): " + String.join("; ", problems.errors()));
             return catalog;
-        }
-    }
-
-    private void reloadOnSchedule() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            // An exception would silently cancel the schedule; log it and keep polling.
-            log.error("tenants reload from Firestore failed, previous tenants stay in force", e);
-        }
-    }
-
-    private void logProblemOnce(String problem) {
-        if (!problem.equals(lastProblem)) {
-            log.warn(problem);
-            lastProblem = problem;
         }
     }
 }
