@@ -219,6 +219,9 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
     private CallRecord enqueue(Key key, PendingWrite write) {
         lock.lock();
         try {
+            if (!running) {
+                throw new IllegalStateException("call record store closed");
+            }
             if (pending.get() >= settings.capacity()) {
                 rejected.increment();
                 throw new RecordBufferFullException(settings.capacity());
@@ -236,7 +239,7 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
                 throw e;
             }
             pending.incrementAndGet();
-            changed.signal();
+            changed.signalAll();
             return view;
         } finally {
             lock.unlock();
