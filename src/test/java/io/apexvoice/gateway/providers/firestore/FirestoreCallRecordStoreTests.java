@@ -59,21 +59,23 @@ class FirestoreCallRecordStoreTests {
     @Test
     void concurrentDuplicateUpsertsFromTwoClientsStoreOneRecordWithEachEventOnce() throws Exception {
         assumeTrue(emulator.kind() == FirestoreEmulator.Kind.GOOGLE_JAR, "needs an emulator with transaction isolation");
+        // Generous timeouts: the Google emulator serialises contending transactions with locks, slowly on 2 cores.
+        FirestoreCallRecordStore pod = new FirestoreCallRecordStore(db, Clock.systemUTC(), Duration.ofSeconds(60));
         FirestoreCallRecordStore otherPod = new FirestoreCallRecordStore(emulator.client(PROJECT), Clock.systemUTC(),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(60));
         CallSid call = RandomIds.callSid();
         CallRecord initial = CallRecord.started(acme, call, "inbound", "+14155550123", "+14155550100", "ringing", T0);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<CallRecord>> results = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            FirestoreCallRecordStore pod = i % 2 == 0 ? store : otherPod;
+        for (int i = 0; i < 12; i++) {
+            FirestoreCallRecordStore writer = i % 2 == 0 ? pod : otherPod;
             long sequence = i % 3;
             String status = List.of("ringing", "in-progress", "completed").get((int) sequence);
             boolean create = i % 4 < 2;
             results.add(pool.submit(() -> {
                 start.await();
-                return create ? pod.createIfAbsent(initial)
-                        : pod.update(acme, call, r -> r.withStatus(status, sequence, T0.plusSeconds(sequence)));
+                return create ? writer.createIfAbsent(initial)
+                        : writer.update(acme, call, r -> r.withStatus(status, sequence, T0.plusSeconds(sequence)));
             }));
         }
         start.countDown();

@@ -85,7 +85,8 @@ class FirestoreRecordBufferTests {
             try (WriteBehindCallRecordStore store = buffered(firestore, capacity)) {
                 CallSid before = RandomIds.callSid();
                 store.createIfAbsent(CallRecord.started(acme, before, "inbound", "+1", "+2", "ringing", T0));
-                Await.until(LANDED, () -> firestore.find(acme, before).isPresent(), "a write before the outage");
+                Await.until(LANDED, () -> store.status().pending() == 0, "a write before the outage");
+                assertThat(firestore.find(acme, before)).isPresent();
 
                 emulator.stop();
                 List<CallSid> calls = new ArrayList<>();
