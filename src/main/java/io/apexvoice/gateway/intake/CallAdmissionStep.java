@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 /**
  * Admission of a new inbound call against the tenant's tier: the per-minute webhook rate window first, then a
  * concurrent-call slot (idempotent per CallSid, released by the terminal status callback or the end of the media
- * stream). In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
+ * stream). A call that already holds its slot (an outbound campaign call) is admitted as it is. In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
  */
 @Component("admitCall")
 class CallAdmissionStep implements Processor {
@@ -41,7 +41,11 @@ class CallAdmissionStep implements Processor {
         Instant now = Instant.now(clock);
         String tag = tenant.id().value();
         boolean admitted;
-        if (!rateLimiter.tryAcquire(tenant.id(), tenant.tier().callsPerMinute(), now)) {
+        if (admission.holds(tenant.id(), callSid, now)) {
+            // a campaign call the dispatcher admitted (slot taken before dialling): not rate-limited a second time
+            metrics.count(tag, "voice", IntakeMetrics.Outcome.accepted);
+            admitted = true;
+        } else if (!rateLimiter.tryAcquire(tenant.id(), tenant.tier().callsPerMinute(), now)) {
             metrics.count(tag, "voice", IntakeMetrics.Outcome.rate_limited);
             log.info("call refused: tenant over {} calls per minute", tenant.tier().callsPerMinute());
             admitted = false;

@@ -3,6 +3,7 @@ package io.apexvoice.gateway.media;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.call.CallVariables;
 import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
@@ -78,7 +79,7 @@ public final class CallRuntime implements SttListener {
     void begin(Map<String, String> variables) {
         services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
         stt = services.speechToText.open(callSid, tenant.voice().language(), this);
-        say(tenant.greeting());
+        say(CallVariables.render(tenant.greeting(), variables));
     }
 
     /**
