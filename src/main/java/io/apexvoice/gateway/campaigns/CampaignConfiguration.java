@@ -59,6 +59,7 @@ class CampaignConfiguration {
         service.setKubernetesResourceName(cluster.leaseName());
         if (cluster.namespace() != null && !cluster.namespace().isBlank()) {
             service.setKubernetesNamespace(cluster.namespace());
+            service.setKubernetesResourcesNamespace(cluster.namespace());
         }
         if (cluster.podName() != null && !cluster.podName().isBlank()) {
             service.setPodName(cluster.podName());
