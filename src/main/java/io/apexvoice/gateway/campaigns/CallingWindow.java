@@ -1,10 +1,13 @@
 package io.apexvoice.gateway.campaigns;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -14,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * The local hours in which a campaign may place calls, e.g. 09:00–20:00 in {@code America/New_York}. The window
  * includes {@code start} and excludes {@code end}; {@code end} before {@code start} means it runs over midnight
- * (22:00–06:00). Daylight-saving gaps follow {@link ZonedDateTime}: a start inside a gap opens at the gap's end.
+ * (22:00–06:00). A start inside a daylight-saving gap opens at the gap's end.
  *
  * @param start    first local minute in which calls may be placed
  * @param end      first local minute in which they may not
@@ -41,8 +44,8 @@ public record CallingWindow(LocalTime start, LocalTime end, ZoneId timeZone) {
 
     /** @return the JSON/API form {@code {"start":"09:00","end":"20:00","timeZone":"Europe/London"}} */
     @JsonValue
-    public java.util.Map<String, String> toJson() {
-        return java.util.Map.of("start", start.format(HH_MM), "end", end.format(HH_MM), "timeZone", timeZone.getId());
+    public Map<String, String> toJson() {
+        return Map.of("start", start.format(HH_MM), "end", end.format(HH_MM), "timeZone", timeZone.getId());
     }
 
     /** @return true when calls may be placed at {@code instant} */
@@ -58,9 +61,15 @@ public record CallingWindow(LocalTime start, LocalTime end, ZoneId timeZone) {
         if (isOpen(instant)) {
             return instant;
         }
-        ZonedDateTime local = instant.atZone(timeZone);
-        ZonedDateTime today = local.toLocalDate().atTime(start).atZone(timeZone);
-        ZonedDateTime opening = today.isAfter(local) ? today : local.toLocalDate().plusDays(1).atTime(start).atZone(timeZone);
-        return opening.toInstant();
+        LocalDate today = instant.atZone(timeZone).toLocalDate();
+        Instant opening = startOn(today);
+        return opening.isAfter(instant) ? opening : startOn(today.plusDays(1));
+    }
+
+    /** The instant the window starts on {@code date}; a start inside a daylight-saving gap is the gap's end. */
+    private Instant startOn(LocalDate date) {
+        LocalDateTime local = date.atTime(start);
+        ZoneOffsetTransition transition = timeZone.getRules().getTransition(local);
+        return transition != null && transition.isGap() ? transition.getInstant() : local.atZone(timeZone).toInstant();
     }
 }

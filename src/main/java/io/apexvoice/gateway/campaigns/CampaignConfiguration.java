@@ -7,8 +7,10 @@ import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 
 import io.apexvoice.gateway.config.PublicEndpoints;
 import io.apexvoice.gateway.providers.twilio.TwilioProperties;
@@ -37,6 +39,12 @@ class CampaignConfiguration {
             Clock clock) {
         return new CampaignDispatcher(tenants, queue, admission, pacer, fairness, control, client,
                 twilio.accountSid(), endpoints, properties, metrics, clock);
+    }
+
+    /** On shutdown (SIGTERM) this process stops placing calls at once, before the drain and before Redis goes. */
+    @Bean
+    ApplicationListener<ContextClosedEvent> stopDispatchOnShutdown(CampaignDispatcher dispatcher) {
+        return event -> dispatcher.close();
     }
 
     /**
