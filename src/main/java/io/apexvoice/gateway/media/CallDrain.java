@@ -57,7 +57,7 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("shutdown drain interrupted; ending {} live call(s) now", calls.size());
-            List.copyOf(calls.all()).forEach(call -> call.end(END_REASON));
+            List.copyOf(calls.all()).forEach(this::end);
         }
     }
 
@@ -80,13 +80,22 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
         CompletableFuture<?>[] goodbyes = remaining.stream()
                 .map(call -> call.sayLast(properties.goodbyePhrase(), properties.goodbyeTimeout())
                         .exceptionally(error -> false)
-                        .thenRun(() -> call.end(END_REASON)))
+                        .thenRun(() -> end(call)))
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(goodbyes).get(properties.goodbyeTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.warn("goodbyes did not all finish: {}", e.toString());
         }
-        remaining.forEach(call -> call.end(END_REASON));
+        remaining.forEach(this::end);
+    }
+
+    /** Ends a call; a failure (e.g. Redis gone) is logged and does not keep the other calls up. */
+    private void end(CallRuntime call) {
+        try {
+            call.end(END_REASON);
+        } catch (RuntimeException e) {
+            log.warn("ending call {} at shutdown failed: {}", call.callSid().value(), e.toString());
+        }
     }
 }

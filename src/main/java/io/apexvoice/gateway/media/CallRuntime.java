@@ -26,9 +26,10 @@ import org.slf4j.MDC;
  * playback, the full transcript. Finished user turns go to the conversation route on the call's own ordered lane.
  * Caller speech over the agent's audio that the tenant's {@link BargeInDetector} counts as a barge-in clears the
  * playback at once, cancels speech in flight, and the agent's reply is kept in history only as far as it was heard,
- * flagged interrupted. {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket close, a terminal
- * status callback): STT closed, speech in flight cancelled, session TTL set, call record finalised, concurrent-call
- * slot released, socket closed.
+ * flagged interrupted. At shutdown {@link #sayLast} speaks the call's last words, after which nothing else is
+ * played or answered. {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket
+ * close, a terminal status callback, shutdown): STT closed, speech in flight cancelled, session TTL set, call record
+ * finalised, concurrent-call slot released, socket closed (even when Redis is unreachable).
  */
 public final class CallRuntime implements SttListener {
 
@@ -262,11 +263,14 @@ public final class CallRuntime implements SttListener {
             Instant now = Instant.now(services.clock);
             services.records.update(tenant.id(), callSid, record -> record.withTurns(turns).ended(now));
         } finally {
-            services.admission.release(tenant.id(), callSid);
-            playback.tracker().forgetStale();
-            closeSocket.run();
-            services.metrics.ended(tenant.id().value(), reason);
-            log.info("call ended ({}) after {} turns", reason, turns.size());
+            try {
+                services.admission.release(tenant.id(), callSid);
+            } finally {
+                playback.tracker().forgetStale();
+                closeSocket.run();
+                services.metrics.ended(tenant.id().value(), reason);
+                log.info("call ended ({}) after {} turns", reason, turns.size());
+            }
         }
     }
 

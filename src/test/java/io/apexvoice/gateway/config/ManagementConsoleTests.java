@@ -110,6 +110,14 @@ class ManagementConsoleTests {
     }
 
     @Test
+    void keepsTheJvmDiagnosticMBeansOutOfJolokiasReach() {
+        JsonNode heapDump = exec("com.sun.management:type=HotSpotDiagnostic", "dumpHeap", "/tmp/apex-heap.hprof", true);
+        assertThat(heapDump.path("status").asInt()).isEqualTo(403);
+        assertThat(read("java.lang:type=Runtime", "Uptime").asLong()).as("other platform MBeans stay readable")
+                .isPositive();
+    }
+
+    @Test
     void readsTheLiveCallCountAndRouteStatisticsThroughJolokia() {
         CompletableFuture<CallReport> call = CALLER.start(FIXTURE.call(port, CallerScript.of(
                 new ScriptStep.WaitForAgent(Duration.ofSeconds(10), Duration.ofMillis(100)),
