@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Graceful shutdown (SPEC §8): on SIGTERM readiness turns false and new calls are refused at once; live calls may
  * run to their end for {@code drainPeriod}; the calls still live then hear {@code goodbyePhrase} (pre-warmed in the
  * TTS cache with every tenant's phrases) and are ended. Only then do the web server and Camel stop, so Kubernetes'
- * {@code terminationGracePeriodSeconds} must exceed {@code drainPeriod + goodbyeTimeout} plus the web server's and
- * Camel's own shutdown timeouts.
+ * {@code terminationGracePeriodSeconds} must exceed {@code drainPeriod + 2 × goodbyeTimeout} plus the web server's
+ * and Camel's own shutdown timeouts.
  *
  * @param drainPeriod    {@code DRAIN_PERIOD}: how long live calls may go on after SIGTERM
  * @param goodbyePhrase  spoken in the tenant's voice to each call still live when the drain period is over

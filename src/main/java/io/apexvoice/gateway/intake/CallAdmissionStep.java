@@ -15,10 +15,10 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.stereotype.Component;
 
 /**
- * Admission of a new inbound call: refused while this process is not ready (shutting down: readiness is
- * {@code REFUSING_TRAFFIC}, see {@code media.CallDrain}); else against the tenant's tier: the per-minute webhook rate
- * window first, then a concurrent-call slot (idempotent per CallSid, released by the terminal status callback or the end of the media
- * stream). In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
+ * Admission of a new inbound call: refused while this process is not ready (readiness {@code REFUSING_TRAFFIC}:
+ * shutting down, see {@code media.CallDrain}); else against the tenant's tier: the per-minute webhook rate window
+ * first, then a concurrent-call slot (idempotent per CallSid, released by the terminal status callback or the end of
+ * the media stream). In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
  */
 @Component("admitCall")
 class CallAdmissionStep implements Processor {

@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
 @Component
 class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
 
-    static final String END_REASON = "shutdown";
+    private static final String END_REASON = "shutdown";
 
     private static final Logger log = LoggerFactory.getLogger(CallDrain.class);
 

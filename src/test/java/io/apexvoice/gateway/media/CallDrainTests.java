@@ -43,7 +43,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class CallDrainTests {
 
-    static final String GOODBYE = "We are closing this line for maintenance now. Goodbye.";
+    /** Unique per run, so that its one synthesis (the pre-warm) is this run's even with a long-lived REDIS_URL. */
+    static final String GOODBYE = "We are closing line " + System.nanoTime() % 100_000 + " for maintenance. Goodbye.";
     static final MediaPlaneFixture FIXTURE = new MediaPlaneFixture("Hello, you are through to the drain test.");
     static final CallSimulator CALLER = CallSimulator.standalone();
 
