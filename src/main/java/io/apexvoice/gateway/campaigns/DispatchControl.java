@@ -18,11 +18,11 @@ import io.apexvoice.gateway.redis.RedisKeys;
 /**
  * Suspends and resumes campaign dispatch for one tenant or for all, across every dispatcher process (the switch
  * is the Redis SET {@code dispatch:suspended}; {@code *} = all). Exposed over JMX / Jolokia as
- * {@code io.apexvoice:type=CampaignDispatch}. Suspending stops new calls; calls already placed run on and queued
+ * {@code apexvoice:type=CampaignDispatch}. Suspending stops new calls; calls already placed run on and queued
  * jobs stay queued. (Suspending the {@code campaign-dispatch} route instead stops this process only.)
  */
 @Component
-@ManagedResource(objectName = "io.apexvoice:type=CampaignDispatch", description = "Campaign dispatch switches (all dispatcher processes)")
+@ManagedResource(objectName = "apexvoice:type=CampaignDispatch", description = "Campaign dispatch switches (all dispatcher processes)")
 public class DispatchControl {
 
     private static final Logger log = LoggerFactory.getLogger(DispatchControl.class);
