@@ -22,9 +22,10 @@ import io.apexvoice.gateway.redis.RedisKeys;
  * jobs stay queued. (Suspending the {@code campaign-dispatch} route instead stops this process only.)
  */
 @Component
-@ManagedResource(objectName = "apexvoice:type=CampaignDispatch", description = "Campaign dispatch switches (all dispatcher processes)")
+@ManagedResource(objectName = DispatchControl.OBJECT_NAME, description = "Campaign dispatch switches (all dispatcher processes)")
 public class DispatchControl {
 
+    public static final String OBJECT_NAME = "apexvoice:type=CampaignDispatch";
     private static final Logger log = LoggerFactory.getLogger(DispatchControl.class);
     static final String ALL = "*";
 
@@ -75,7 +76,7 @@ public class DispatchControl {
     }
 
     /** @return the suspended tenant ids, plus {@code *} when all are suspended (one Redis read per round) */
-    Set<String> suspended() {
+    public Set<String> suspended() {
         Set<String> members = redis.opsForSet().members(keys.dispatchSuspended());
         return members == null ? Set.of() : members;
     }

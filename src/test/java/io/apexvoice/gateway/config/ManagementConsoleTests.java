@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apexvoice.gateway.GatewayApplication;
+import io.apexvoice.gateway.campaigns.DispatchControl;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.llm.Permit;
@@ -84,6 +85,8 @@ class ManagementConsoleTests {
     TenantLlmThrottle throttle;
     @Autowired
     CamelContext camel;
+    @Autowired
+    DispatchControl dispatchControl;
 
     private GatewayTestClient client() {
         return FIXTURE.client(port);
@@ -171,6 +174,27 @@ class ManagementConsoleTests {
         JsonNode refused = exec(TenantLlmThrottle.OBJECT_NAME, "overrideLimit", tenant, 0);
         assertThat(refused.path("status").asInt()).isNotEqualTo(200);
         assertThat(refused.path("error").asText()).contains("at least 1");
+    }
+
+    @Test
+    void suspendsCampaignDispatchPerTenantForAllProcessesAndPerRouteThroughJolokia() {
+        String tenant = FIXTURE.tenant();
+        assertThat(exec(DispatchControl.OBJECT_NAME, "suspendTenant", tenant).path("status").asInt()).isEqualTo(200);
+        assertThat(read(DispatchControl.OBJECT_NAME, "SuspendedTenants")).extracting(JsonNode::asText).contains(tenant);
+        assertThat(dispatchControl.suspended()).as("kept in Redis for every dispatcher").contains(tenant);
+        assertThat(exec(DispatchControl.OBJECT_NAME, "resumeTenant", tenant).path("status").asInt()).isEqualTo(200);
+        assertThat(dispatchControl.suspended()).doesNotContain(tenant);
+
+        assertThat(exec(DispatchControl.OBJECT_NAME, "suspendAll").path("status").asInt()).isEqualTo(200);
+        assertThat(read(DispatchControl.OBJECT_NAME, "SuspendedAll").asBoolean()).isTrue();
+        exec(DispatchControl.OBJECT_NAME, "resumeAll");
+        assertThat(read(DispatchControl.OBJECT_NAME, "SuspendedAll").asBoolean()).isFalse();
+
+        String dispatchRoute = route("campaign-dispatch");
+        assertThat(exec(dispatchRoute, "suspend()").path("status").asInt()).isEqualTo(200);
+        assertThat(read(dispatchRoute, "State").asText()).isEqualTo("Suspended");
+        assertThat(exec(dispatchRoute, "resume()").path("status").asInt()).isEqualTo(200);
+        assertThat(read(dispatchRoute, "State").asText()).isEqualTo("Started");
     }
 
     private HttpResponse<String> statusCallback() {
