@@ -11,6 +11,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.Ordered;
 
 import io.apexvoice.gateway.config.PublicEndpoints;
 import io.apexvoice.gateway.providers.twilio.TwilioProperties;
@@ -41,10 +42,29 @@ class CampaignConfiguration {
                 twilio.accountSid(), endpoints, properties, metrics, clock);
     }
 
-    /** On shutdown (SIGTERM) this process stops placing calls at once, before the drain and before Redis goes. */
+    /** On shutdown (SIGTERM) this process stops claiming jobs first of all, before the call drain begins. */
     @Bean
-    ApplicationListener<ContextClosedEvent> stopDispatchOnShutdown(CampaignDispatcher dispatcher) {
-        return event -> dispatcher.close();
+    StopDispatchOnShutdown stopDispatchOnShutdown(CampaignDispatcher dispatcher) {
+        return new StopDispatchOnShutdown(dispatcher);
+    }
+
+    static final class StopDispatchOnShutdown implements ApplicationListener<ContextClosedEvent>, Ordered {
+
+        private final CampaignDispatcher dispatcher;
+
+        StopDispatchOnShutdown(CampaignDispatcher dispatcher) {
+            this.dispatcher = dispatcher;
+        }
+
+        @Override
+        public void onApplicationEvent(ContextClosedEvent event) {
+            dispatcher.stopClaiming();
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -155,9 +156,16 @@ public class CampaignDispatcher implements AutoCloseable {
             admission.release(id, placeholder);
             return Step.PACED;
         }
-        fairness.charge(id, tenant.tier().campaignShare());
         inFlight.incrementAndGet();
-        sender.schedule(() -> send(tenant, job, placeholder), wait.get().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            sender.schedule(() -> send(tenant, job, placeholder), wait.get().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            inFlight.decrementAndGet();
+            queue.release(id, job.jobId());
+            admission.release(id, placeholder);
+            return Step.PACED;
+        }
+        fairness.charge(id, tenant.tier().campaignShare());
         return Step.DISPATCHED;
     }
 
@@ -239,6 +247,11 @@ public class CampaignDispatcher implements AutoCloseable {
     /** @return call creations started and not yet settled */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Stops claiming jobs at once; creations already scheduled or sent still run and settle. */
+    public void stopClaiming() {
+        sender.shutdown();
     }
 
     /** Stops dispatching; waits (bounded) for call creations already sent, so their outcome is recorded. */

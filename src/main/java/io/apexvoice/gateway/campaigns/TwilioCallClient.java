@@ -25,7 +25,7 @@ import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.providers.twilio.TwilioProperties;
 
 /**
- * Creates outbound calls with Twilio's REST API (PROTOCOLS §3.1): {@code POST {api}/2010-04-01/Accounts/{sid}/Calls.json}
+ * Creates (and at shutdown hangs up) calls with Twilio's REST API (PROTOCOLS §3.1): {@code POST {api}/2010-04-01/Accounts/{sid}/Calls.json}
  * with Basic auth, {@code Url} = the tenant's voice webhook and {@code StatusCallback} = its status callback for
  * all four events, so a placed call joins the same path as an inbound one. Classifies the answer
  * ({@link CallCreation}); never throws for a Twilio or network failure.
@@ -67,12 +67,7 @@ public class TwilioCallClient {
         form.add(Map.entry("StatusCallbackMethod", "POST"));
         EVENTS.forEach(event -> form.add(Map.entry("StatusCallbackEvent", event)));
         form.add(Map.entry("Timeout", Long.toString(ringTimeout.toSeconds())));
-        HttpRequest request = HttpRequest.newBuilder(callsUri())
-                .timeout(requestTimeout)
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (twilio.accountSid() + ":" + twilio.authToken()).getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
+        HttpRequest request = authorized(HttpRequest.newBuilder(callsUri("")))
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
                 .build();
         try {
@@ -83,10 +78,35 @@ public class TwilioCallClient {
         }
     }
 
-    private URI callsUri() {
+    /**
+     * Hangs up a live call ({@code POST …/Calls/{sid}.json} with {@code Status=completed}, PROTOCOLS §3.3), so Twilio
+     * does not go on with the TwiML after {@code <Connect>}.
+     *
+     * @return true when Twilio accepted it; false when no account is configured, Twilio refused or was unreachable
+     */
+    public CompletableFuture<Boolean> complete(CallSid callSid) {
+        if (twilio.accountSid() == null || twilio.accountSid().isBlank()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        HttpRequest request = authorized(HttpRequest.newBuilder(callsUri("/" + callSid.value())))
+                .POST(HttpRequest.BodyPublishers.ofString(encode(List.of(Map.entry("Status", "completed")))))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, failure) -> failure == null && response.statusCode() / 100 == 2);
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return request.timeout(requestTimeout)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (twilio.accountSid() + ":" + twilio.authToken()).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json");
+    }
+
+    private URI callsUri(String call) {
         String base = twilio.apiUrl().toString();
         base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return URI.create(base + "/2010-04-01/Accounts/" + twilio.accountSid() + "/Calls.json");
+        return URI.create(base + "/2010-04-01/Accounts/" + twilio.accountSid() + "/Calls" + call + ".json");
     }
 
     private CallCreation classify(HttpResponse<String> response) {

@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.media;
 
+import io.apexvoice.gateway.campaigns.TwilioCallClient;
 import io.apexvoice.gateway.config.ShutdownProperties;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +25,9 @@ import org.springframework.stereotype.Component;
  *       new calls with the busy answer;</li>
  *   <li>live calls go on until they end by themselves, for up to {@link ShutdownProperties#drainPeriod()};</li>
  *   <li>each call still live then hears the goodbye phrase (pre-warmed, so it plays from the TTS cache), waited for
- *       until its mark echo or {@link ShutdownProperties#goodbyeTimeout()}, and is ended: its media stream is closed,
- *       which ends Twilio's {@code <Connect>}.</li>
+ *       until its mark echo or {@link ShutdownProperties#goodbyeTimeout()}, and is ended: hung up through Twilio
+ *       REST ({@code Status=completed}, so Twilio does not go on with the TwiML after {@code <Connect>}) when an
+ *       account is configured, and its media stream closed.</li>
  * </ol>
  * Ordered first among the close listeners, ahead of the local simulators, which close on the same event.
  */
@@ -39,8 +41,10 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
     private final ActiveCalls calls;
     private final ShutdownProperties properties;
     private final ApplicationContext context;
+    private final TwilioCallClient twilio;
 
-    CallDrain(ActiveCalls calls, ShutdownProperties properties, ApplicationContext context) {
+    CallDrain(ActiveCalls calls, ShutdownProperties properties, ApplicationContext context, TwilioCallClient twilio) {
+        this.twilio = twilio;
         this.calls = calls;
         this.properties = properties;
         this.context = context;
@@ -63,7 +67,7 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return Ordered.HIGHEST_PRECEDENCE + 1; // right after campaign dispatch stops claiming
     }
 
     private void drain() throws InterruptedException {
@@ -92,6 +96,17 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
 
     /** Ends a call; a failure (e.g. Redis gone) is logged and does not keep the other calls up. */
     private void end(CallRuntime call) {
+        try {
+            // hang up through Twilio first, else Twilio would go on with the TwiML after <Connect> (the fallback <Say>)
+            if (!twilio.complete(call.callSid()).get(properties.goodbyeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.info("call {} not hung up through Twilio REST; closing its stream", call.callSid().value());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.info("call {} not hung up through Twilio REST ({}); closing its stream", call.callSid().value(),
+                    e.getClass().getSimpleName());
+        }
         try {
             call.end(END_REASON);
         } catch (RuntimeException e) {
