@@ -50,7 +50,7 @@ import io.apexvoice.gateway.testsupport.MutableClock;
 @Import(CampaignDispatchTests.PinnableClock.class)
 class CampaignDispatchTests {
 
-    static final CampaignFixture FIXTURE = new CampaignFixture(1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+    static final CampaignFixture FIXTURE = new CampaignFixture(1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @DynamicPropertySource
@@ -77,6 +77,8 @@ class CampaignDispatchTests {
     StringRedisTemplate redis;
     @Autowired
     RedisKeys keys;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @AfterAll
     static void stop() {
@@ -205,6 +207,24 @@ class CampaignDispatchTests {
         assertThat(FIXTURE.progress(8, cancelled)).containsEntry("cancelled", 5L).containsEntry("queued", 0L);
         assertThat(FIXTURE.request("GET", 8, "/campaigns/" + cancelled, null).json().path("state").asText())
                 .isEqualTo("cancelled");
+    }
+
+    @Test
+    void queueDepthDelayAndAgeAreGaugesPerTenant() {
+        TenantId tenant = TenantId.of(FIXTURE.tenant(13));
+        control.suspendTenant(tenant.value());
+        FIXTURE.create(13, CampaignFixture.campaign("gauged", 5, numbers(8000, 4), null));
+        clock.pin(clock.instant().plus(Duration.ofMinutes(2)));
+
+        assertThat(meters.get("apex.campaign.queue.depth").tag("tenant", tenant.value()).gauge().value()).isEqualTo(4.0);
+        assertThat(meters.get("apex.campaign.queue.delayed").tag("tenant", tenant.value()).gauge().value()).isZero();
+        assertThat(meters.get("apex.campaign.queue.oldest").tag("tenant", tenant.value()).gauge().value())
+                .isGreaterThanOrEqualTo(120.0);
+        assertThat(redis.opsForZSet().zCard(keys.campaignQueue(tenant))).as("the plain ZSET KEDA reads").isEqualTo(4);
+        FIXTURE.request("DELETE", 13, "/campaigns/" + FIXTURE.request("GET", 13, "/campaigns", null).json()
+                .path("campaigns").get(0).path("campaignId").asText(), null);
+        assertThat(meters.get("apex.campaign.queue.depth").tag("tenant", tenant.value()).gauge().value()).isZero();
+        control.resumeTenant(tenant.value());
     }
 
     @Test
