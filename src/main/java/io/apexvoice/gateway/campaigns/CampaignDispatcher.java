@@ -200,7 +200,9 @@ public class CampaignDispatcher implements AutoCloseable {
                 if (!admission.rebind(id, placeholder, sid, now)) {
                     admission.tryAdmit(id, sid, Integer.MAX_VALUE, now);
                 }
-                queue.dialed(job, sid, now.plus(properties.statusDeadline()));
+                if (queue.dialed(job, sid, now.plus(properties.statusDeadline()))) {
+                    admission.release(id, sid); // its final status came before this answer: the slot is free again
+                }
                 metrics.dispatched(id, "dialed");
                 MDC.put("callSid", sid.value());
                 log.info("campaign call placed: campaign {} job {} attempt {}", job.campaignId(), job.jobId(),

@@ -47,7 +47,7 @@ public class CampaignHousekeeping {
             reaped += queue.reapExpired(id, now);
             promoted += queue.promoteDue(id, now);
             for (String call : queue.callsPastStatusDeadline(id, now)) {
-                if (queue.finishCall(id, CallSid.of(call), false).isPresent()) {
+                if (queue.finishCall(id, CallSid.of(call), false, false).isPresent()) {
                     admission.release(id, CallSid.of(call));
                     lost++;
                 }

@@ -115,14 +115,17 @@ public class CampaignQueue {
     /**
      * The job's call was created: the job is forgotten (wherever it is, so a reaped lease is not placed twice) and
      * the call is linked to it until its final status ({@link #finishCall}) or {@code statusDeadline}.
+     *
+     * @return true when the call's final status had already arrived (see {@link #finishCall}) and is now counted
      */
-    public void dialed(CampaignJob job, CallSid callSid, Instant statusDeadline) {
+    public boolean dialed(CampaignJob job, CallSid callSid, Instant statusDeadline) {
         TenantId tenant = job.tenantId();
         CampaignCallLink link = new CampaignCallLink(job.jobId(), job.campaignId(), job.variables());
-        redis.execute(CampaignQueueScripts.DIALED, List.of(keys.campaignQueue(tenant), keys.campaignInflight(tenant),
+        return count(redis.execute(CampaignQueueScripts.DIALED, List.of(keys.campaignQueue(tenant), keys.campaignInflight(tenant),
                 keys.campaignJobs(tenant), keys.campaignOrder(tenant), keys.campaignDelayed(tenant),
-                keys.campaignCalls(tenant), keys.campaignDialing(tenant)), job.jobId(), callSid.value(), toJson(link),
-                Long.toString(statusDeadline.toEpochMilli()), keys.campaignPrefix(tenant));
+                keys.campaignCalls(tenant), keys.campaignDialing(tenant), keys.campaignEarlyFinal(tenant, callSid)),
+                job.jobId(), callSid.value(), toJson(link), Long.toString(statusDeadline.toEpochMilli()),
+                keys.campaignPrefix(tenant))) == 2;
     }
 
     /** @return true when the leased job is now a dead letter; false when it was no longer leased */
@@ -142,12 +145,16 @@ public class CampaignQueue {
     /**
      * Counts the final status of a campaign call once (retried or duplicated callbacks count nothing).
      *
-     * @param completed true: the call was answered and ended; false: busy, no answer, failed, canceled
+     * @param completed   true: the call was answered and ended; false: busy, no answer, failed, canceled
+     * @param outboundApi true for a call Twilio reports as {@code outbound-api}: if no dispatcher has linked it yet
+     *                    (Twilio was faster than the dispatcher's handling of its own 201), the outcome is kept an
+     *                    hour, atomically with the check, and {@link #dialed} counts it
      * @return the link of the call when this was its first final status
      */
-    public Optional<CampaignCallLink> finishCall(TenantId tenant, CallSid callSid, boolean completed) {
-        String json = redis.execute(CampaignQueueScripts.FINISH, List.of(keys.campaignCalls(tenant), keys.campaignDialing(tenant)),
-                callSid.value(), completed ? "completed" : "failed", keys.campaignPrefix(tenant));
+    public Optional<CampaignCallLink> finishCall(TenantId tenant, CallSid callSid, boolean completed, boolean outboundApi) {
+        String json = redis.execute(CampaignQueueScripts.FINISH, List.of(keys.campaignCalls(tenant), keys.campaignDialing(tenant),
+                keys.campaignEarlyFinal(tenant, callSid)), callSid.value(), completed ? "completed" : "failed",
+                keys.campaignPrefix(tenant), outboundApi ? "1" : "0");
         return Optional.ofNullable(json).map(text -> fromJson(text, CampaignCallLink.class));
     }
 

@@ -114,9 +114,10 @@ final class CampaignQueueScripts {
             """, Long.class);
 
     /**
-     * KEYS queue, inflight, jobs, order, delayed, calls, dialing; ARGV job id, call SID, link JSON, dial deadline
-     * ms, campaign prefix. The job became a call: forgotten wherever it is (also when its lease was reaped
-     * meanwhile, so it is not placed twice), the call linked to it. Returns 1.
+     * KEYS queue, inflight, jobs, order, delayed, calls, dialing, early final; ARGV job id, call SID, link JSON,
+     * dial deadline ms, campaign prefix. The job became a call: forgotten wherever it is (also when its lease was
+     * reaped meanwhile, so it is not placed twice), the call linked to it until its final status. Returns 1; 2 when
+     * the final status had already arrived (then it is counted here and nothing is linked).
      */
     static final RedisScript<Long> DIALED = script("""
             local job = redis.call('HGET', KEYS[3], ARGV[1])
@@ -124,12 +125,19 @@ final class CampaignQueueScripts {
             redis.call('ZREM', KEYS[2], ARGV[1])
             redis.call('HDEL', KEYS[3], ARGV[1])
             redis.call('HDEL', KEYS[4], ARGV[1])
-            redis.call('HSET', KEYS[6], ARGV[2], ARGV[3])
-            redis.call('ZADD', KEYS[7], ARGV[4], ARGV[2])
             if requeued > 0 then
               count(ARGV[5], job, 'queued', -1)
               count(ARGV[5], job, 'dialing', 1)
             end
+            local early = redis.call('GET', KEYS[8])
+            if early then
+              redis.call('DEL', KEYS[8])
+              count(ARGV[5], ARGV[3], 'dialing', -1)
+              count(ARGV[5], ARGV[3], early, 1)
+              return 2
+            end
+            redis.call('HSET', KEYS[6], ARGV[2], ARGV[3])
+            redis.call('ZADD', KEYS[7], ARGV[4], ARGV[2])
             return 1
             """, Long.class);
 
@@ -147,10 +155,17 @@ final class CampaignQueueScripts {
             return 1
             """, Long.class);
 
-    /** KEYS calls, dialing; ARGV call SID, outcome counter ({@code completed}|{@code failed}), campaign prefix. Returns the link JSON once, then nil. */
+    /**
+     * KEYS calls, dialing, early final; ARGV call SID, outcome counter ({@code completed}|{@code failed}), campaign
+     * prefix, remember ({@code 1}: keep an unlinked call's outcome an hour for {@link #DIALED}). Returns the link JSON
+     * once, then nil.
+     */
     static final RedisScript<String> FINISH = script("""
             local link = redis.call('HGET', KEYS[1], ARGV[1])
             if not link then
+              if ARGV[4] == '1' then
+                redis.call('SET', KEYS[3], ARGV[2], 'EX', 3600)
+              end
               return false
             end
             redis.call('HDEL', KEYS[1], ARGV[1])

@@ -81,7 +81,9 @@ public class StatusCallbackApplier {
             if (admission.release(tenant.id(), callSid)) {
                 log.info("call ended with status {}; concurrent-call slot released", record.status());
             }
-            campaigns.finishCall(tenant.id(), callSid, record.status().equals("completed")).ifPresent(link ->
+            boolean completed = record.status().equals("completed");
+            boolean outboundApi = "outbound-api".equals(form.first("Direction"));
+            campaigns.finishCall(tenant.id(), callSid, completed, outboundApi).ifPresent(link ->
                     log.info("campaign {} job {} ended with status {}", link.campaignId(), link.jobId(), record.status()));
         }
     }

@@ -74,6 +74,11 @@ public final class RedisKeys {
         return tagged("queue:dialing:", tenant.value(), "");
     }
 
+    /** @return {@code queue:final:{tenant}:<callSid>}: a final status that arrived before the dispatcher linked the call (1 h TTL) */
+    public String campaignEarlyFinal(TenantId tenant, CallSid call) {
+        return tagged("queue:final:", tenant.value(), ":" + call.value());
+    }
+
     /** @return {@code campaign:{tenant}:<campaignId>}: HASH of the campaign's settings and progress counters */
     public String campaign(TenantId tenant, String campaignId) {
         return campaignPrefix(tenant) + campaignId;

@@ -17,10 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +31,7 @@ import io.apexvoice.gateway.redis.RedisKeys;
 import io.apexvoice.gateway.simulator.twilio.CreatedCall;
 import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.MutableClock;
+import io.apexvoice.gateway.testsupport.PinnableClock;
 
 /**
  * Campaigns end to end: the API on real HTTP, the dispatcher and housekeeping routes, real Redis, and the Twilio
@@ -47,7 +45,7 @@ import io.apexvoice.gateway.testsupport.MutableClock;
                 "apex.campaigns.max-in-flight=1", "apex.campaigns.lease=5s", "apex.campaigns.request-timeout=2s",
                 "apex.campaigns.backoff-base=100ms", "apex.campaigns.backoff-max=300ms", "apex.campaigns.max-attempts=4"})
 @ActiveProfiles("test")
-@Import(CampaignDispatchTests.PinnableClock.class)
+@Import(PinnableClock.class)
 class CampaignDispatchTests {
 
     static final CampaignFixture FIXTURE = new CampaignFixture(1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
@@ -56,15 +54,6 @@ class CampaignDispatchTests {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         FIXTURE.register(registry);
-    }
-
-    @TestConfiguration
-    static class PinnableClock {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock();
-        }
     }
 
     @Autowired

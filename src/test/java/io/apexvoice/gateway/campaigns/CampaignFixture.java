@@ -58,15 +58,34 @@ final class CampaignFixture {
         azure.start(0);
         groq.start(0);
         twilio.start(0);
+        String yaml = tenantsYaml(prefix, 50, shares);
+        try {
+            work = Files.createTempDirectory("apex-campaigns");
+            Files.writeString(work.resolve("tenants.yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String tenant(int i) {
+        return prefix + "-" + i;
+    }
+
+    /**
+     * @return a tenants file: tenants {@code <prefix>-<i>}, one per share, each on its own tier with that campaign
+     *         share and {@code maxCalls} concurrent calls, number {@link #number}, API key {@link #key}, a greeting
+     *         with a {@code {{name}}} placeholder
+     */
+    static String tenantsYaml(String prefix, int maxCalls, int... shares) {
         StringBuilder yaml = new StringBuilder("tiers:\n");
         for (int i = 0; i < shares.length; i++) {
-            yaml.append("  tier").append(i).append(": { callsPerMinute: 100000, maxConcurrentCalls: 50, ")
-                    .append("maxConcurrentLlm: 8, campaignShare: ").append(shares[i]).append(" }\n");
+            yaml.append("  tier").append(i).append(": { callsPerMinute: 100000, maxConcurrentCalls: ").append(maxCalls)
+                    .append(", maxConcurrentLlm: 8, campaignShare: ").append(shares[i]).append(" }\n");
         }
         yaml.append("tenants:\n");
         for (int i = 0; i < shares.length; i++) {
             yaml.append("""
-                      - id: %s
+                      - id: %s-%d
                         name: Campaign tenant %d
                         tier: tier%d
                         twilio: { numbers: ["%s"] }
@@ -75,18 +94,9 @@ final class CampaignFixture {
                         greeting: "Hello {{name}}, this is your reminder call."
                         fallbackPhrase: "Sorry, please hold on."
                         apiKeys: ["%s"]
-                    """.formatted(tenant(i), i, i, number(i), ApiKeyHash.of(key(i)).encoded()));
+                    """.formatted(prefix, i, i, i, number(i), ApiKeyHash.of(key(i)).encoded()));
         }
-        try {
-            work = Files.createTempDirectory("apex-campaigns");
-            Files.writeString(work.resolve("tenants.yaml"), yaml.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    String tenant(int i) {
-        return prefix + "-" + i;
+        return yaml.toString();
     }
 
     static String number(int i) {

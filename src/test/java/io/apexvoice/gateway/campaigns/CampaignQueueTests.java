@@ -157,11 +157,25 @@ class CampaignQueueTests {
         assertThat(queue.callLink(tenant, call)).map(CampaignCallLink::jobId).contains("c1:0");
         assertThat(counters("c1")).containsEntry("dialing", "1").containsEntry("queued", "0");
 
-        assertThat(queue.finishCall(tenant, call, true)).isPresent();
-        assertThat(queue.finishCall(tenant, call, true)).isEmpty();
-        assertThat(queue.finishCall(tenant, call, false)).isEmpty();
+        assertThat(queue.finishCall(tenant, call, true, true)).isPresent();
+        assertThat(queue.finishCall(tenant, call, true, true)).isEmpty();
+        assertThat(queue.finishCall(tenant, call, false, true)).isEmpty();
         assertThat(counters("c1")).containsEntry("dialing", "0").containsEntry("completed", "1")
                 .doesNotContainKey("failed");
+    }
+
+    @Test
+    void aFinalStatusFasterThanTheDispatchersOwn201IsCountedWhenTheCallIsLinked() {
+        queue.enqueue(job("c7:0", "c7", 5));
+        CampaignJob claimed = queue.claim(tenant, lease).orElseThrow();
+        CallSid call = RandomIds.callSid();
+
+        assertThat(queue.finishCall(tenant, call, false, true)).isEmpty();
+        assertThat(queue.dialed(claimed, call, now.plusSeconds(3600))).isTrue();
+
+        assertThat(queue.callLink(tenant, call)).isEmpty();
+        assertThat(counters("c7")).containsEntry("dialing", "0").containsEntry("failed", "1");
+        assertThat(redis.strings.hasKey(redis.keys.campaignEarlyFinal(tenant, call))).isFalse();
     }
 
     @Test

@@ -27,7 +27,6 @@ import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.redis.RedisFixture;
 import io.apexvoice.gateway.simulator.twilio.CreatedCall;
 import io.apexvoice.gateway.simulator.twilio.TwilioRestSimulator;
-import io.apexvoice.gateway.tenants.ApiKeyHash;
 import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.RandomIds;
@@ -74,31 +73,10 @@ class DispatcherProcessesTests {
 
     @Test
     void threeProcessesPlaceEveryJobExactlyOnceWithinTheAccountsCps() throws Exception {
-        String tenantA = RandomIds.tenant().value();
-        String tenantB = RandomIds.tenant().value();
-        Files.writeString(work.resolve("tenants.yaml"), """
-                tiers:
-                  bulk: { callsPerMinute: 1000, maxConcurrentCalls: 100, maxConcurrentLlm: 4, campaignShare: 1 }
-                tenants:
-                  - id: %s
-                    name: A
-                    tier: bulk
-                    twilio: { numbers: ["+14155551001"] }
-                    voice: { name: en-US-JennyNeural, language: en-US }
-                    prompt: "p"
-                    greeting: "g"
-                    fallbackPhrase: "f"
-                    apiKeys: ["%s"]
-                  - id: %s
-                    name: B
-                    tier: bulk
-                    twilio: { numbers: ["+14155551002"] }
-                    voice: { name: en-US-JennyNeural, language: en-US }
-                    prompt: "p"
-                    greeting: "g"
-                    fallbackPhrase: "f"
-                    apiKeys: ["%s"]
-                """.formatted(tenantA, ApiKeyHash.of("a").encoded(), tenantB, ApiKeyHash.of("b").encoded()));
+        String prefix = RandomIds.tenant().value().substring(0, 8);
+        String tenantA = prefix + "-0";
+        String tenantB = prefix + "-1";
+        Files.writeString(work.resolve("tenants.yaml"), CampaignFixture.tenantsYaml(prefix, 100, 1, 1));
         for (int i = 0; i < 3; i++) {
             processes.add(dispatcher(i));
         }
