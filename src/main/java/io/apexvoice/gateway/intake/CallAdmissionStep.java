@@ -10,12 +10,16 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.stereotype.Component;
 
 /**
- * Admission of a new inbound call against the tenant's tier: the per-minute webhook rate window first, then a
- * concurrent-call slot (idempotent per CallSid, released by the terminal status callback or the end of the media
- * stream). In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
+ * Admission of a new inbound call: refused while this process is not ready (readiness {@code REFUSING_TRAFFIC}:
+ * shutting down, see {@code media.CallDrain}); else against the tenant's tier: the per-minute webhook rate window
+ * first, then a concurrent-call slot (idempotent per CallSid, released by the terminal status callback or the end of
+ * the media stream). A call that already holds its slot (an outbound campaign call the dispatcher admitted) is
+ * not rate-limited again. In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
  */
 @Component("admitCall")
 class CallAdmissionStep implements Processor {
@@ -26,12 +30,15 @@ class CallAdmissionStep implements Processor {
     private final CallAdmission admission;
     private final IntakeMetrics metrics;
     private final Clock clock;
+    private final ApplicationAvailability availability;
 
-    CallAdmissionStep(WebhookRateLimiter rateLimiter, CallAdmission admission, IntakeMetrics metrics, Clock clock) {
+    CallAdmissionStep(WebhookRateLimiter rateLimiter, CallAdmission admission, IntakeMetrics metrics, Clock clock,
+            ApplicationAvailability availability) {
         this.rateLimiter = rateLimiter;
         this.admission = admission;
         this.metrics = metrics;
         this.clock = clock;
+        this.availability = availability;
     }
 
     @Override
@@ -41,7 +48,15 @@ class CallAdmissionStep implements Processor {
         Instant now = Instant.now(clock);
         String tag = tenant.id().value();
         boolean admitted;
-        if (!rateLimiter.tryAcquire(tenant.id(), tenant.tier().callsPerMinute(), now)) {
+        if (availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
+            metrics.count(tag, "voice", IntakeMetrics.Outcome.draining);
+            log.info("call refused: this instance is shutting down");
+            admitted = false;
+        } else if (admission.holds(tenant.id(), callSid, now)) {
+            // a campaign call the dispatcher admitted (slot taken before dialling): not rate-limited a second time
+            metrics.count(tag, "voice", IntakeMetrics.Outcome.accepted);
+            admitted = true;
+        } else if (!rateLimiter.tryAcquire(tenant.id(), tenant.tier().callsPerMinute(), now)) {
             metrics.count(tag, "voice", IntakeMetrics.Outcome.rate_limited);
             log.info("call refused: tenant over {} calls per minute", tenant.tier().callsPerMinute());
             admitted = false;

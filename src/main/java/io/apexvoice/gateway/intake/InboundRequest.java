@@ -4,12 +4,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 
 /** What the servlet layer knows of the HTTP request behind an exchange: path, query, headers, cached body. */
-final class InboundRequest {
+public final class InboundRequest {
 
     private InboundRequest() {
     }
 
-    static HttpServletRequest servlet(Exchange exchange) {
+    public static HttpServletRequest servlet(Exchange exchange) {
         HttpServletRequest request = exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST,
                 HttpServletRequest.class);
         if (request == null) {
@@ -18,7 +18,7 @@ final class InboundRequest {
         return request;
     }
 
-    static FormBody form(Exchange exchange) {
+    public static FormBody form(Exchange exchange) {
         Object form = servlet(exchange).getAttribute(CachedBodyFilter.FORM);
         return form instanceof FormBody body ? body : FormBody.empty();
     }
@@ -27,7 +27,7 @@ final class InboundRequest {
      * A path segment by position, read from the request URI itself (never from headers, which a form field of
      * the same name could shadow). {@code /twilio/acme/voice} → index 1 is {@code acme}.
      */
-    static String pathSegment(Exchange exchange, int index) {
+    public static String pathSegment(Exchange exchange, int index) {
         String[] segments = servlet(exchange).getRequestURI().substring(1).split("/");
         return index < segments.length ? segments[index] : "";
     }

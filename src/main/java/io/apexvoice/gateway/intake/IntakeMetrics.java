@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 @Component
 class IntakeMetrics {
 
-    enum Outcome { accepted, duplicate, rate_limited, busy, suspended, rejected_signature, unknown_tenant,
+    enum Outcome { accepted, duplicate, rate_limited, busy, draining, suspended, rejected_signature, unknown_tenant,
         bad_request, status_applied }
 
     static final String UNKNOWN_TENANT = "unknown";

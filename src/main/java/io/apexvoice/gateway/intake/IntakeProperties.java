@@ -4,7 +4,8 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * @param busyPhrase      spoken when a call is refused by the tenant's rate limit or concurrent-call limit
+ * @param busyPhrase      spoken when a call is refused by the tenant's rate limit or concurrent-call limit, or
+ *                        because this instance is shutting down
  * @param suspendedPhrase spoken when the tenant is suspended
  * @param duplicateWait   how long a duplicate webhook waits for the first delivery's TwiML
  */

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.intake;
 
 import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.campaigns.CampaignQueue;
 import io.apexvoice.gateway.media.ActiveCalls;
 import io.apexvoice.gateway.records.CallRecord;
 import io.apexvoice.gateway.records.CallRecordStore;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
  * Status callbacks (PROTOCOLS 1.3). {@link #validate} reads {@code CallStatus} and {@code SequenceNumber} (400 when
  * missing or malformed); {@link #apply} merges the event into the call record — the merge is idempotent and ordered
  * by sequence number, so retries and out-of-order deliveries converge — and a terminal status releases the
- * tenant's concurrent-call slot and ends the call's media session if its stream is still open on this process.
+ * tenant's concurrent-call slot, ends the call's media session if its stream is still open on this process, and
+ * counts a campaign call's outcome in its campaign's progress (once, however often the callback is retried).
  */
 @Component("statusCallbacks")
 public class StatusCallbackApplier {
@@ -37,10 +39,12 @@ public class StatusCallbackApplier {
     private final CallAdmission admission;
     private final ActiveCalls activeCalls;
     private final IntakeMetrics metrics;
+    private final CampaignQueue campaigns;
     private final Clock clock;
 
     StatusCallbackApplier(CallRecordStore records, CallAdmission admission, ActiveCalls activeCalls,
-            IntakeMetrics metrics, Clock clock) {
+            IntakeMetrics metrics, CampaignQueue campaigns, Clock clock) {
+        this.campaigns = campaigns;
         this.records = records;
         this.admission = admission;
         this.activeCalls = activeCalls;
@@ -77,6 +81,10 @@ public class StatusCallbackApplier {
             if (admission.release(tenant.id(), callSid)) {
                 log.info("call ended with status {}; concurrent-call slot released", record.status());
             }
+            boolean completed = record.status().equals("completed");
+            boolean outboundApi = "outbound-api".equals(form.first("Direction"));
+            campaigns.finishCall(tenant.id(), callSid, completed, outboundApi).ifPresent(link ->
+                    log.info("campaign {} job {} ended with status {}", link.campaignId(), link.jobId(), record.status()));
         }
     }
 

@@ -4,19 +4,28 @@ import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.springframework.jmx.export.annotation.ManagedAttribute;
+import org.springframework.jmx.export.annotation.ManagedResource;
 import org.springframework.stereotype.Component;
 
 /**
  * The calls whose media stream is open on this process, by CallSid, with the {@code apex_calls_active{tenant}}
- * gauge. Lets a terminal status callback end a call whose stream is still open here.
+ * gauge. Lets a terminal status callback end a call whose stream is still open here, and the shutdown drain wait
+ * for the last one. Read-only in JMX as {@value #OBJECT_NAME} ({@code LiveCalls}, {@code LiveCallsByTenant}).
  */
 @Component
+@ManagedResource(objectName = ActiveCalls.OBJECT_NAME, description = "Calls with an open media stream on this process")
 public class ActiveCalls {
+
+    public static final String OBJECT_NAME = "apexvoice:type=LiveCalls";
 
     private final Map<String, CallRuntime> calls = new ConcurrentHashMap<>();
     private final Set<String> gaugedTenants = ConcurrentHashMap.newKeySet();
@@ -38,7 +47,28 @@ public class ActiveCalls {
     }
 
     void remove(CallRuntime call) {
-        calls.remove(call.callSid().value(), call);
+        if (calls.remove(call.callSid().value(), call)) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Blocks until no call is open here, or {@code timeout} has passed.
+     *
+     * @return true when no call is open
+     */
+    synchronized boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!calls.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     public Optional<CallRuntime> find(CallSid callSid) {
@@ -57,6 +87,18 @@ public class ActiveCalls {
 
     public int size() {
         return calls.size();
+    }
+
+    @ManagedAttribute(description = "Calls with an open media stream on this process")
+    public int getLiveCalls() {
+        return size();
+    }
+
+    @ManagedAttribute(description = "Live calls on this process per tenant id")
+    public Map<String, Integer> getLiveCallsByTenant() {
+        Map<String, Integer> byTenant = new TreeMap<>();
+        calls.values().forEach(call -> byTenant.merge(call.tenantId().value(), 1, Integer::sum));
+        return byTenant;
     }
 
     Collection<CallRuntime> all() {

@@ -3,6 +3,7 @@ package io.apexvoice.gateway.media;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.call.CallVariables;
 import io.apexvoice.gateway.records.LatencySamples;
 import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.stt.SttListener;
@@ -27,9 +28,10 @@ import org.slf4j.MDC;
  * playback, the full transcript. Finished user turns go to the conversation route on the call's own ordered lane.
  * Caller speech over the agent's audio that the tenant's {@link BargeInDetector} counts as a barge-in clears the
  * playback at once, cancels speech in flight, and the agent's reply is kept in history only as far as it was heard,
- * flagged interrupted. {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket close, a terminal
- * status callback): STT closed, speech in flight cancelled, session TTL set, call record finalised, concurrent-call
- * slot released, socket closed.
+ * flagged interrupted. At shutdown {@link #sayLast} speaks the call's last words, after which nothing else is
+ * played or answered. {@link #end} runs its cleanup exactly once, whichever comes first (Twilio {@code stop}, socket
+ * close, a terminal status callback, shutdown): STT closed, speech in flight cancelled, session TTL set, call record
+ * finalised, concurrent-call slot released, socket closed (even when Redis is unreachable).
  */
 public final class CallRuntime implements SttListener {
 
@@ -48,6 +50,7 @@ public final class CallRuntime implements SttListener {
     private boolean replyInterrupted;
     private volatile long speechStartedNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean lastWords;
     private volatile SttStream stt;
 
     CallRuntime(CallSid callSid, Tenant tenant, Playback playback, Runnable closeSocket, CallServices services) {
@@ -80,7 +83,7 @@ public final class CallRuntime implements SttListener {
     void begin(Map<String, String> variables) {
         services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
         stt = services.speechToText.open(callSid, tenant.voice().language(), this);
-        say(tenant.greeting());
+        say(CallVariables.render(tenant.greeting(), variables));
     }
 
     /**
@@ -88,21 +91,66 @@ public final class CallRuntime implements SttListener {
      * synthesised through the TTS cache at once and played in order; barge-in or the end of the call cancels it.
      */
     public SentencePlayer startReply() {
-        closeReply();
+        return newReply(false);
+    }
+
+    /** Speaks a whole utterance as a reply of its own (greeting, fallback phrase). */
+    public CompletableFuture<List<String>> say(String text) {
+        return speak(startReply(), text);
+    }
+
+    /**
+     * The call's last words (shutdown drain): the reply in flight is cut (Twilio flushes what it buffered), then
+     * {@code text} plays; from now on no user turn is answered, no other reply starts, and caller speech does not
+     * interrupt. The call stays up: end it once this completes.
+     *
+     * @param markTimeout how long to wait for the mark echo after the utterance
+     * @return true once the utterance's mark came back as played; false when it could not be played (synthesis
+     *         failed, the call ended, a second call of this method) or no echo came within {@code markTimeout}
+     */
+    public CompletableFuture<Boolean> sayLast(String text, Duration markTimeout) {
+        SentencePlayer cut;
+        synchronized (this) {
+            if (ended.get() || lastWords) {
+                return CompletableFuture.completedFuture(false);
+            }
+            lastWords = true;
+            cut = reply;
+            if (playback.tracker().agentSpeaking()) {
+                playback.clear();
+                replyInterrupted = true;
+            }
+        }
+        if (cut != null) {
+            cut.cancel();
+        }
+        return speak(newReply(true), text).thenCompose(marks -> {
+            String mark = marks.isEmpty() ? null : marks.get(marks.size() - 1);
+            return mark == null ? CompletableFuture.completedFuture(false)
+                    : playback.tracker().awaitPlayed(mark, markTimeout);
+        });
+    }
+
+    /** A new reply; once the last words have started, only they may start one (any other is born cancelled). */
+    private SentencePlayer newReply(boolean last) {
         SentencePlayer player = new SentencePlayer(playback,
                 (sentence, sink) -> services.speech.speak(tenant.voice(), sentence, sink));
+        if (lastWords && !last) {
+            player.cancel();
+            return player;
+        }
+        closeReply();
         synchronized (this) {
-            if (ended.get()) {
+            if (ended.get() || lastWords && !last) {
                 player.cancel();
+                return player;
             }
             reply = player;
         }
         return player;
     }
 
-    /** Speaks a whole utterance as a reply of its own (greeting, fallback phrase). */
-    public CompletableFuture<List<String>> say(String text) {
-        SentencePlayer player = startReply();
+    private static CompletableFuture<List<String>> speak(SentencePlayer player, String text) {
         player.add(text);
         player.finish();
         return player.done();
@@ -155,7 +203,7 @@ public final class CallRuntime implements SttListener {
     private void bargeIn(String trigger) {
         SentencePlayer interrupted;
         synchronized (this) {
-            if (ended.get() || !playback.tracker().agentSpeaking()) {
+            if (ended.get() || lastWords || !playback.tracker().agentSpeaking()) {
                 return;
             }
             playback.clear();
@@ -227,11 +275,14 @@ public final class CallRuntime implements SttListener {
             services.records.update(tenant.id(), callSid,
                     record -> latencies.applyTo(record.withTurns(turns)).ended(now));
         } finally {
-            services.admission.release(tenant.id(), callSid);
-            playback.tracker().forgetStale();
-            closeSocket.run();
-            services.metrics.ended(tenant.id().value(), reason);
-            log.info("call ended ({}) after {} turns", reason, turns.size());
+            try {
+                services.admission.release(tenant.id(), callSid);
+            } finally {
+                playback.tracker().forgetStale();
+                closeSocket.run();
+                services.metrics.ended(tenant.id().value(), reason);
+                log.info("call ended ({}) after {} turns", reason, turns.size());
+            }
         }
     }
 
@@ -239,7 +290,7 @@ public final class CallRuntime implements SttListener {
     private void publish(TranscriptFinalized.Kind kind, String text) {
         TranscriptFinalized turn = new TranscriptFinalized(callSid, tenant.id(), kind, text);
         lane.execute(() -> {
-            if (ended.get()) {
+            if (ended.get() || lastWords) {
                 return;
             }
             try {

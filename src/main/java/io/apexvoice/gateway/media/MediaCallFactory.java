@@ -38,6 +38,7 @@ class MediaCallFactory {
         services.activeCalls.add(call).ifPresent(previous -> previous.end("stream replaced"));
         Map<String, String> variables = new LinkedHashMap<>(start.customParameters());
         variables.remove(IntakeResponses.TOKEN_PARAMETER);
+        variables.remove(IntakeResponses.TENANT_PARAMETER);
         call.begin(variables);
         return call;
     }

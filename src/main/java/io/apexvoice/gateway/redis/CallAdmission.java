@@ -48,6 +48,16 @@ public class CallAdmission {
         this.redis = redis;
     }
 
+    /** KEYS[1] active ZSET; ARGV: placeholder member, call SID, call lease expiry ms, key TTL s. Moves the placeholder's slot to the call. */
+    private static final RedisScript<Long> REBIND = new DefaultRedisScript<>("""
+            if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
+              return 0
+            end
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+            redis.call('EXPIRE', KEYS[1], ARGV[4])
+            return 1
+            """, Long.class);
+
     /**
      * Atomically drops expired leases, then admits the call if it already holds a slot or a slot is free.
      *
@@ -56,21 +66,48 @@ public class CallAdmission {
      * @return true when the call holds a slot (now or already); false when the tenant is at its limit
      */
     public boolean tryAdmit(TenantId tenant, CallSid call, int maxConcurrent, Instant now) {
+        return tryReserve(tenant, call.value(), maxConcurrent, now, now.plus(MAX_CALL_LEASE));
+    }
+
+    /**
+     * {@link #tryAdmit} for a call that has no SID yet: an outbound call about to be created holds its slot under a
+     * placeholder member ({@code job:<jobId>}) until {@code expiry} (short: a dispatcher that dies frees it soon),
+     * moved to the SID by {@link #rebind} once Twilio created the call.
+     */
+    public boolean tryReserve(TenantId tenant, String member, int maxConcurrent, Instant now, Instant expiry) {
         if (maxConcurrent < 0) {
             throw new IllegalArgumentException("maxConcurrent must not be negative");
         }
         Long admitted = redis.execute(ADMIT, List.of(keys.activeCalls(tenant)),
                 Long.toString(now.toEpochMilli()),
-                Long.toString(now.plus(MAX_CALL_LEASE).toEpochMilli()),
-                call.value(),
+                Long.toString(expiry.toEpochMilli()),
+                member,
                 Integer.toString(maxConcurrent),
                 Long.toString(MAX_CALL_LEASE.toSeconds()));
         return admitted != null && admitted == 1L;
     }
 
+    /** @return true when the placeholder's slot now belongs to {@code call} */
+    public boolean rebind(TenantId tenant, String placeholder, CallSid call, Instant now) {
+        Long moved = redis.execute(REBIND, List.of(keys.activeCalls(tenant)), placeholder, call.value(),
+                Long.toString(now.plus(MAX_CALL_LEASE).toEpochMilli()), Long.toString(MAX_CALL_LEASE.toSeconds()));
+        return moved != null && moved == 1L;
+    }
+
+    /** @return true when the call holds an unexpired slot (e.g. a campaign call the dispatcher admitted) */
+    public boolean holds(TenantId tenant, CallSid call, Instant now) {
+        Double expiry = redis.opsForZSet().score(keys.activeCalls(tenant), call.value());
+        return expiry != null && expiry > now.toEpochMilli();
+    }
+
     /** @return true when the call held a slot, which is now free */
     public boolean release(TenantId tenant, CallSid call) {
-        Long removed = redis.opsForZSet().remove(keys.activeCalls(tenant), call.value());
+        return release(tenant, call.value());
+    }
+
+    /** @return true when the member (call SID or placeholder) held a slot, which is now free */
+    public boolean release(TenantId tenant, String member) {
+        Long removed = redis.opsForZSet().remove(keys.activeCalls(tenant), member);
         return removed != null && removed > 0;
     }
 

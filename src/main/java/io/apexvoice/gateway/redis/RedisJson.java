@@ -25,7 +25,7 @@ import io.apexvoice.gateway.call.TenantId;
  * {@link TenantId} and {@link CallSid} are written as plain strings; unknown properties are ignored on read, so an
  * older pod can read what a newer one wrote.
  */
-final class RedisJson {
+public final class RedisJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new SimpleModule("apex-ids")
@@ -40,7 +40,7 @@ final class RedisJson {
     }
 
     /** @return the shared, thread-safe mapper */
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return MAPPER;
     }
 

@@ -54,6 +54,61 @@ public final class RedisKeys {
         return tagged("queue:seq:", tenant.value(), "");
     }
 
+    /** @return {@code queue:delayed:{tenant}}: ZSET of job ids waiting for a retry backoff or a calling window, scored by due time (epoch ms) */
+    public String campaignDelayed(TenantId tenant) {
+        return tagged("queue:delayed:", tenant.value(), "");
+    }
+
+    /** @return {@code queue:dead:{tenant}}: HASH job id → dead-letter JSON (the job, reason, time) */
+    public String campaignDeadLetters(TenantId tenant) {
+        return tagged("queue:dead:", tenant.value(), "");
+    }
+
+    /** @return {@code queue:calls:{tenant}}: HASH call SID → the campaign job the call was placed for */
+    public String campaignCalls(TenantId tenant) {
+        return tagged("queue:calls:", tenant.value(), "");
+    }
+
+    /** @return {@code queue:dialing:{tenant}}: ZSET of placed campaign call SIDs, scored by the time after which a missing final status counts as failed (epoch ms) */
+    public String campaignDialing(TenantId tenant) {
+        return tagged("queue:dialing:", tenant.value(), "");
+    }
+
+    /** @return {@code queue:final:{tenant}:<callSid>}: a final status that arrived before the dispatcher linked the call (1 h TTL) */
+    public String campaignEarlyFinal(TenantId tenant, CallSid call) {
+        return tagged("queue:final:", tenant.value(), ":" + call.value());
+    }
+
+    /** @return {@code campaign:{tenant}:<campaignId>}: HASH of the campaign's settings and progress counters */
+    public String campaign(TenantId tenant, String campaignId) {
+        return campaignPrefix(tenant) + campaignId;
+    }
+
+    /** @return {@code campaign:{tenant}:}: what {@link #campaign} puts before the campaign id (scripts build the key from a job's campaign) */
+    public String campaignPrefix(TenantId tenant) {
+        return tagged("campaign:", tenant.value(), ":");
+    }
+
+    /** @return {@code campaigns:{tenant}}: ZSET of the tenant's campaign ids, scored by creation time (epoch ms) */
+    public String campaignIndex(TenantId tenant) {
+        return tagged("campaigns:", tenant.value(), "");
+    }
+
+    /** @return {@code dispatch:cps:{accountSid}}: the next free Twilio call-creation slot of the account (epoch ms) */
+    public String dispatchPacing(String accountSid) {
+        return tagged("dispatch:cps:", accountSid, "");
+    }
+
+    /** @return {@code dispatch:fair}: ZSET tenant id → dispatch pass (stride scheduling across tenants and dispatchers) */
+    public String dispatchFairness() {
+        return prefix + "dispatch:fair";
+    }
+
+    /** @return {@code dispatch:suspended}: SET of tenant ids whose dispatch is suspended ({@code *} = all) */
+    public String dispatchSuspended() {
+        return prefix + "dispatch:suspended";
+    }
+
     /** @return {@code session:{callSid}}: the call's session JSON */
     public String session(CallSid call) {
         return tagged("session:", call.value(), "");

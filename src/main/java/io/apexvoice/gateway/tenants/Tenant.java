@@ -2,6 +2,8 @@ package io.apexvoice.gateway.tenants;
 
 import io.apexvoice.gateway.call.TenantId;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,10 +22,11 @@ import java.util.Objects;
  * @param bargeIn        barge-in sensitivity
  * @param prewarm        phrases synthesized into the TTS cache at startup and on tenant change
  * @param apiKeys        hashes of the API keys that may act for this tenant
+ * @param timeZone       the tenant's local time zone (campaign calling windows are read in it); UTC unless set
  */
 public record Tenant(TenantId id, String name, Tier tier, boolean suspended, TwilioSettings twilio, Voice voice,
                      String prompt, String greeting, String fallbackPhrase, BargeIn bargeIn, List<String> prewarm,
-                     List<ApiKeyHash> apiKeys) {
+                     List<ApiKeyHash> apiKeys, ZoneId timeZone) {
 
     public Tenant {
         Objects.requireNonNull(id, "id");
@@ -37,5 +40,6 @@ public record Tenant(TenantId id, String name, Tier tier, boolean suspended, Twi
         Objects.requireNonNull(bargeIn, "bargeIn");
         prewarm = List.copyOf(prewarm);
         apiKeys = List.copyOf(apiKeys);
+        timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
     }
 }

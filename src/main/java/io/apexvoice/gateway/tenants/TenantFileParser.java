@@ -9,6 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.apexvoice.gateway.call.TenantId;
 
 import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +38,7 @@ public final class TenantFileParser {
     private static final Set<String> TIER_FIELDS =
             Set.of("callsPerMinute", "maxConcurrentCalls", "maxConcurrentLlm", "campaignShare");
     private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "tier", "suspended", "twilio", "voice",
-            "prompt", "greeting", "fallbackPhrase", "bargeIn", "prewarm", "apiKeys");
+            "prompt", "greeting", "fallbackPhrase", "bargeIn", "prewarm", "apiKeys", "timeZone");
 
     private final ObjectMapper yaml = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -155,6 +158,7 @@ public final class TenantFileParser {
         BargeIn bargeIn = readBargeIn(item);
         List<String> prewarm = item.optionalTextList("prewarm", null);
         List<ApiKeyHash> apiKeys = readApiKeys(item);
+        ZoneId timeZone = readTimeZone(item);
         Tier tier = tierName == null ? null : tiers.get(tierName);
         if (Stream.of(id, name, tier, voice, prompt, greeting, fallbackPhrase, bargeIn).anyMatch(v -> v == null)) {
             return null;
@@ -163,7 +167,20 @@ public final class TenantFileParser {
             prewarm = Stream.of(greeting, fallbackPhrase).distinct().toList();
         }
         return new Tenant(id, name, tier, suspended, twilio, voice, prompt, greeting, fallbackPhrase, bargeIn,
-                prewarm, apiKeys);
+                prewarm, apiKeys, timeZone);
+    }
+
+    private ZoneId readTimeZone(ConfigMapping item) {
+        String zone = item.optionalText("timeZone");
+        if (zone == null) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            item.error("timeZone", "unknown time zone \"" + zone + "\" (use an IANA id such as Europe/London)");
+            return ZoneOffset.UTC;
+        }
     }
 
     private TwilioSettings readTwilio(ConfigMapping item, Map<String, String> numberOwners, String owner) {

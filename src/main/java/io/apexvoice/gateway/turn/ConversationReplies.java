@@ -14,6 +14,7 @@ import io.apexvoice.gateway.llm.TokenSink;
 import io.apexvoice.gateway.media.ActiveCalls;
 import io.apexvoice.gateway.media.CallRuntime;
 import io.apexvoice.gateway.media.SentencePlayer;
+import io.apexvoice.gateway.call.CallVariables;
 import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.redis.SessionStore;
 import io.apexvoice.gateway.tenants.Tenant;
@@ -84,7 +85,8 @@ public class ConversationReplies {
             return;
         }
         List<Turn> history = session.get().turns();
-        LlmRequest request = new LlmRequest(tenant.prompt(), history, 0, Double.NaN,
+        LlmRequest request = new LlmRequest(CallVariables.systemPrompt(tenant.prompt(), session.get().variables()),
+                history, 0, Double.NaN,
                 Instant.now(clock).plus(properties.budget()), tenant.id());
         tenantThrottle.acquire(tenant.id(), tenant.tier().maxConcurrentLlm(), properties.tenantWait())
                 .whenComplete((tenantPermit, waited) -> {

@@ -15,6 +15,7 @@ import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import io.apexvoice.gateway.testsupport.MutableClock;
+import io.apexvoice.gateway.testsupport.PinnableClock;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,13 +50,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -70,7 +68,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @AutoConfigureObservability
-@Import(IntakeRoutesTests.PinnableClock.class)
+@Import(PinnableClock.class)
 @ExtendWith(OutputCaptureExtension.class)
 class IntakeRoutesTests {
 
@@ -107,15 +105,6 @@ class IntakeRoutesTests {
         registry.add("MANAGEMENT_USER", () -> "ops");
         registry.add("MANAGEMENT_PASSWORD", () -> "ops-password");
         registry.add("ROUTES_INCLUDE_PATTERN", () -> "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
-    }
-
-    @TestConfiguration
-    static class PinnableClock {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock();
-        }
     }
 
     @LocalServerPort

@@ -137,6 +137,45 @@ class TenantLlmThrottleTests {
         assertThat(throttle.acquire(A, 1, WAIT)).as("one slot only").isNotDone();
     }
 
+    @Test
+    void anOverrideReplacesTheTierLimitUntilReset() {
+        throttle.overrideLimit(A.value(), 1);
+        Permit held = take(A, 3);
+        CompletableFuture<Permit> second = throttle.acquire(A, 3, WAIT);
+        assertThat(second).as("held back by the override of 1").isNotDone();
+        assertThat(throttle.getOverrides()).containsEntry("tenant-a", 1);
+
+        throttle.resetLimit(A.value());
+
+        assertThat(second).as("served at once by the tier limit of 3").isCompleted();
+        assertThat(throttle.inflightOf(A.value())).isEqualTo(2);
+        assertThat(throttle.getOverrides()).isEmpty();
+        held.release();
+        second.join().release();
+    }
+
+    @Test
+    void aRaisedOverrideServesQueuedWaitersAtOnce() {
+        Permit held = take(A, 1);
+        CompletableFuture<Permit> queued = throttle.acquire(A, 1, WAIT);
+
+        throttle.overrideLimit(A.value(), 2);
+
+        assertThat(queued).isCompleted();
+        assertThat(throttle.acquire(A, 1, WAIT)).as("the override outlives the tier value of later acquires")
+                .isNotDone();
+        held.release();
+    }
+
+    @Test
+    void refusesAnOverrideBelowOneOrForABadTenantId() {
+        assertThatThrownBy(() -> throttle.overrideLimit(A.value(), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> throttle.overrideLimit("Not A Tenant!", 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(throttle.getOverrides()).isEmpty();
+    }
+
     private Permit take(TenantId tenant, int maxConcurrent) {
         CompletableFuture<Permit> permit = throttle.acquire(tenant, maxConcurrent, WAIT);
         assertThat(permit).as("granted at once").isCompleted();

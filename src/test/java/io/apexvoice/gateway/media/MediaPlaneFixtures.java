@@ -4,6 +4,7 @@ import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.call.CallOptions;
 import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
+import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Public access to {@link MediaPlaneFixture} for gateway tests in other packages. */
@@ -31,6 +32,19 @@ public final class MediaPlaneFixtures {
 
         public CallOptions.Builder call(int gatewayPort, CallerScript script) {
             return fixture.call(gatewayPort, script);
+        }
+
+        public String tenant() {
+            return fixture.tenant;
+        }
+
+        /** A client that signs webhooks as Twilio does for this gateway. */
+        public GatewayTestClient client(int gatewayPort) {
+            return new GatewayTestClient(gatewayPort, MediaPlaneFixture.PUBLIC_BASE);
+        }
+
+        public String authToken() {
+            return MediaPlaneFixture.AUTH_TOKEN;
         }
 
         public GroqSimulator groq() {

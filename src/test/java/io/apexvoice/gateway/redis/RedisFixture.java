@@ -12,12 +12,12 @@ import io.apexvoice.gateway.testsupport.RedisTestServer;
  * Connection, templates and keys for the role classes, built by the production wiring
  * ({@link RedisConnectionConfiguration}) on a test server, without a Spring context.
  */
-final class RedisFixture implements AutoCloseable {
+public final class RedisFixture implements AutoCloseable {
 
-    final JedisConnectionFactory connectionFactory;
-    final StringRedisTemplate strings;
-    final RedisTemplate<String, byte[]> bytes;
-    final RedisKeys keys;
+    public final JedisConnectionFactory connectionFactory;
+    public final StringRedisTemplate strings;
+    public final RedisTemplate<String, byte[]> bytes;
+    public final RedisKeys keys;
 
     private RedisFixture(String url, String keyPrefix) {
         RedisSettings settings = new RedisSettings(url, null, keyPrefix, 0, null);
@@ -30,17 +30,17 @@ final class RedisFixture implements AutoCloseable {
     }
 
     /** @return a fixture on the JVM-wide test Redis, keys without prefix */
-    static RedisFixture shared() {
+    public static RedisFixture shared() {
         return new RedisFixture(RedisTestServer.url(), "");
     }
 
     /** @return a fixture on the given server with the given key prefix */
-    static RedisFixture connect(String url, String keyPrefix) {
+    public static RedisFixture connect(String url, String keyPrefix) {
         return new RedisFixture(url, keyPrefix);
     }
 
     /** @return the key's TTL in seconds; -1 without TTL, -2 when the key is missing */
-    long ttlSeconds(String key) {
+    public long ttlSeconds(String key) {
         Long ttl = strings.getExpire(key);
         return ttl == null ? -2 : ttl;
     }

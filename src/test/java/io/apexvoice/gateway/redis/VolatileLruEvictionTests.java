@@ -1,5 +1,7 @@
 package io.apexvoice.gateway.redis;
 
+import io.apexvoice.gateway.campaigns.CampaignJob;
+import io.apexvoice.gateway.campaigns.CampaignQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -10,17 +10,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Tenants built in code, and a fixed in-memory directory over them. */
-final class TenantsFixture {
+public final class TenantsFixture {
 
-    static final Tier STANDARD = new Tier("standard", 60, 20, 4, 1);
+    public static final Tier STANDARD = new Tier("standard", 60, 20, 4, 1);
 
-    static Tenant tenant(String id, boolean suspended, String... plainKeys) {
+    public static Tenant tenant(String id, boolean suspended, String... plainKeys) {
         return new Tenant(TenantId.of(id), id, STANDARD, suspended, TwilioSettings.none(),
                 new Voice("en-US-JennyNeural", "en-US"), "prompt", "greeting", "fallback", BargeIn.defaults(),
-                List.of("greeting"), Arrays.stream(plainKeys).map(ApiKeyHash::of).toList());
+                List.of("greeting"), Arrays.stream(plainKeys).map(ApiKeyHash::of).toList(), null);
     }
 
-    static TenantDirectory directory(Tenant... tenants) {
+    public static TenantDirectory directory(Tenant... tenants) {
         Map<TenantId, Tenant> byId = new LinkedHashMap<>();
         for (Tenant tenant : tenants) {
             byId.put(tenant.id(), tenant);

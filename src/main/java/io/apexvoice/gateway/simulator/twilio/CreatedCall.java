@@ -14,7 +14,8 @@ import java.util.Set;
  * @param events          the subscribed status callback events
  * @param callbacksSent   status callbacks delivered so far
  * @param result          the answered call's media result once it has ended; null before or when not answered
+ * @param createdAt       when the REST request created it
  */
 public record CreatedCall(String sid, String to, String from, String status, long queueTimeMs, Set<String> events,
-        int callbacksSent, CallResult result) {
+        int callbacksSent, CallResult result, java.time.Instant createdAt) {
 }

@@ -112,7 +112,7 @@ final class SimulatedCall {
 
     synchronized CreatedCall snapshot() {
         return new CreatedCall(identity.callSid(), identity.to(), identity.from(), status, queueTimeMs,
-                request.events(), callbacksSent, result);
+                request.events(), callbacksSent, result, created);
     }
 
     /** The Call resource as Twilio answers it: snake_case, RFC 2822 dates, nulls kept. */

@@ -1,4 +1,4 @@
-package io.apexvoice.gateway.redis;
+package io.apexvoice.gateway.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.redis.RedisFixture;
 import io.apexvoice.gateway.testsupport.RandomIds;
 
 class CampaignQueueTests {
@@ -140,31 +142,121 @@ class CampaignQueueTests {
     }
 
     @Test
-    void completeForgetsTheJob() {
-        queue.enqueue(job("j1", "c1", 5));
-        queue.claim(tenant, now.plusSeconds(1));
+    void aDialledJobIsForgottenAndItsCallCountedOnceWhateverTheCallbacks() {
+        queue.enqueue(job("c1:0", "c1", 5));
+        CampaignJob claimed = queue.claim(tenant, now.plusSeconds(1)).orElseThrow();
+        CallSid call = RandomIds.callSid();
 
-        assertThat(queue.complete(tenant, "j1")).isTrue();
+        queue.dialed(claimed, call, now.plusSeconds(3600));
 
         assertThat(queue.inflight(tenant)).isZero();
         assertThat(queue.reapExpired(tenant, now.plusSeconds(60))).isZero();
         assertThat(queue.depth(tenant)).isZero();
         assertThat(redis.strings.opsForHash().size(redis.keys.campaignJobs(tenant))).isZero();
         assertThat(redis.strings.opsForHash().size(redis.keys.campaignOrder(tenant))).isZero();
+        assertThat(queue.callLink(tenant, call)).map(CampaignCallLink::jobId).contains("c1:0");
+        assertThat(counters("c1")).containsEntry("dialing", "1").containsEntry("queued", "0");
+
+        assertThat(queue.finishCall(tenant, call, true, true)).isPresent();
+        assertThat(queue.finishCall(tenant, call, true, true)).isEmpty();
+        assertThat(queue.finishCall(tenant, call, false, true)).isEmpty();
+        assertThat(counters("c1")).containsEntry("dialing", "0").containsEntry("completed", "1")
+                .doesNotContainKey("failed");
+    }
+
+    @Test
+    void aFinalStatusFasterThanTheDispatchersOwn201IsCountedWhenTheCallIsLinked() {
+        queue.enqueue(job("c7:0", "c7", 5));
+        CampaignJob claimed = queue.claim(tenant, lease).orElseThrow();
+        CallSid call = RandomIds.callSid();
+
+        assertThat(queue.finishCall(tenant, call, false, true)).isEmpty();
+        assertThat(queue.dialed(claimed, call, now.plusSeconds(3600))).isTrue();
+
+        assertThat(queue.callLink(tenant, call)).isEmpty();
+        assertThat(counters("c7")).containsEntry("dialing", "0").containsEntry("failed", "1");
+        assertThat(redis.strings.hasKey(redis.keys.campaignEarlyFinal(tenant, call))).isFalse();
+    }
+
+    @Test
+    void aDelayedJobComesBackAtItsOriginalPlaceWhenDue() {
+        queue.enqueue(job("c2:0", "c2", 5));
+        queue.enqueue(job("c2:1", "c2", 5));
+        CampaignJob first = queue.claim(tenant, lease).orElseThrow();
+
+        assertThat(queue.delay(first.withNextAttempt(), now.plusSeconds(30))).isTrue();
+        assertThat(queue.promoteDue(tenant, now.plusSeconds(29))).isZero();
+        assertThat(queue.delayed(tenant)).isEqualTo(1);
+        assertThat(queue.promoteDue(tenant, now.plusSeconds(30))).isEqualTo(1);
+
+        CampaignJob again = queue.claim(tenant, lease).orElseThrow();
+        assertThat(again.jobId()).isEqualTo("c2:0");
+        assertThat(again.attempts()).isEqualTo(1);
+        assertThat(counters("c2")).containsEntry("queued", "1").containsEntry("dialing", "1");
+    }
+
+    @Test
+    void aDeadLetterKeepsTheJobAndReasonAndLeavesTheQueue() {
+        queue.enqueue(job("c3:0", "c3", 5));
+        CampaignJob claimed = queue.claim(tenant, lease).orElseThrow();
+
+        assertThat(queue.deadLetter(claimed, new DeadLetter(claimed, 21211, "21211 invalid To", 1L))).isTrue();
+        assertThat(queue.deadLetter(claimed, new DeadLetter(claimed, 21211, "again", 2L))).isFalse();
+
+        assertThat(queue.deadLetters(tenant, "c3", 10)).singleElement()
+                .satisfies(letter -> assertThat(letter.reason()).isEqualTo("21211 invalid To"));
+        assertThat(queue.inflight(tenant)).isZero();
+        assertThat(counters("c3")).containsEntry("deadLettered", "1").containsEntry("dialing", "0");
+    }
+
+    @Test
+    void aReleasedJobIsNextAgain() {
+        queue.enqueue(job("c4:0", "c4", 5));
+        queue.enqueue(job("c4:1", "c4", 5));
+        CampaignJob first = queue.claim(tenant, lease).orElseThrow();
+
+        assertThat(queue.release(tenant, first.jobId())).isTrue();
+        assertThat(queue.release(tenant, first.jobId())).isFalse();
+        assertThat(claimAll()).containsExactly("c4:0", "c4:1");
+    }
+
+    @Test
+    void jobsOfACancelledCampaignAreDroppedWhenMet() {
+        queue.enqueue(job("c5:0", "c5", 5));
+        redis.strings.opsForHash().put(redis.keys.campaign(tenant, "c5"), "state", "cancelled");
+
+        assertThat(queue.claim(tenant, lease)).isEmpty();
+        assertThat(counters("c5")).containsEntry("cancelled", "1").containsEntry("queued", "0");
+    }
+
+    @Test
+    void theOldestQueuedJobIsFoundAcrossPriorities() {
+        queue.enqueue(new CampaignJob("c6:0", tenant, "c6", 2, "+14155550100", Map.of(), 0, null, 1_000));
+        queue.enqueue(new CampaignJob("c6:1", tenant, "c6", 9, "+14155550101", Map.of(), 0, null, 2_000));
+
+        assertThat(queue.oldestEnqueuedAt(tenant)).contains(Instant.ofEpochMilli(1_000));
+        queue.claim(tenant, lease);
+        assertThat(queue.oldestEnqueuedAt(tenant)).contains(Instant.ofEpochMilli(1_000));
+        queue.claim(tenant, lease);
+        assertThat(queue.oldestEnqueuedAt(tenant)).isEmpty();
+    }
+
+    private Map<Object, Object> counters(String campaignId) {
+        return redis.strings.opsForHash().entries(redis.keys.campaign(tenant, campaignId));
     }
 
     @Test
     void cancelRemovesOnlyThatCampaignsQueuedJobs() {
-        queue.enqueue(job("a1", "campaign-a", 5));
-        queue.enqueue(job("b1", "campaign-b", 5));
-        queue.enqueue(job("a2", "campaign-a", 5));
-        queue.enqueue(job("a3", "campaign-a", 1));
+        queue.enqueue(job("campaign-a:0", "campaign-a", 5));
+        queue.enqueue(job("campaign-b:0", "campaign-b", 5));
+        queue.enqueue(job("campaign-a:1", "campaign-a", 5));
+        queue.enqueue(job("campaign-a:2", "campaign-a", 1));
         queue.claim(tenant, lease);
 
-        assertThat(queue.cancel(tenant, "campaign-a")).isEqualTo(2);
+        assertThat(queue.cancel(tenant, "campaign-a", 3)).isEqualTo(2);
 
         assertThat(queue.inflight(tenant)).isEqualTo(1);
-        assertThat(claimAll()).containsExactly("b1");
+        assertThat(claimAll()).containsExactly("campaign-b:0");
     }
 
     @Test

@@ -1,0 +1,182 @@
+package io.apexvoice.gateway.campaigns;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.redis.RedisKeys;
+
+/**
+ * Campaigns of a tenant: {@code campaign:{tenant}:<id>} HASH (name, priority, total, createdAt, state, window, and
+ * the progress counters the queue scripts move) and {@code campaigns:{tenant}} ZSET (ids by creation time). Both
+ * have no TTL: a campaign's progress stays readable until an operator removes it.
+ */
+@Component
+public class Campaigns {
+
+    private static final Logger log = LoggerFactory.getLogger(Campaigns.class);
+    static final String ACTIVE = "active";
+    static final String CANCELLED = "cancelled";
+    static final String FINISHED = "finished";
+    static final List<String> COUNTERS = List.of("queued", "dialing", "completed", "failed", "deadLettered", "cancelled");
+    private static final int DEAD_LETTERS_SHOWN = 50;
+
+    private final RedisKeys keys;
+    private final StringRedisTemplate redis;
+    private final CampaignQueue queue;
+    private final Clock clock;
+
+    public Campaigns(RedisKeys keys, StringRedisTemplate redis, CampaignQueue queue, Clock clock) {
+        this.keys = keys;
+        this.redis = redis;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    /**
+     * Records the campaign, then queues one job per contact ({@code <campaignId>:<row>}). If queueing fails part way
+     * (Redis lost), what was queued is cancelled before the error goes up, so a failed request leaves nothing to
+     * dial.
+     *
+     * @return the new campaign's id and how many jobs were queued
+     */
+    public Created create(TenantId tenant, NewCampaign campaign) {
+        String id = "cmp_" + HexFormat.of().formatHex(randomBytes());
+        Instant now = Instant.now(clock);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("name", campaign.name());
+        fields.put("priority", Integer.toString(campaign.priority()));
+        fields.put("total", Integer.toString(campaign.contacts().size()));
+        fields.put("createdAt", Long.toString(now.toEpochMilli()));
+        fields.put("state", ACTIVE);
+        if (campaign.window() != null) {
+            fields.put("window", CampaignQueue.toJson(campaign.window()));
+        }
+        COUNTERS.forEach(counter -> fields.put(counter, "0"));
+        String key = keys.campaign(tenant, id);
+        redis.opsForHash().putAll(key, fields);
+        redis.opsForZSet().add(keys.campaignIndex(tenant), id, now.toEpochMilli());
+        List<CampaignJob> jobs = new ArrayList<>(campaign.contacts().size());
+        for (int row = 0; row < campaign.contacts().size(); row++) {
+            NewCampaign.Contact contact = campaign.contacts().get(row);
+            jobs.add(new CampaignJob(id + ":" + row, tenant, id, campaign.priority(), contact.to(), contact.variables(),
+                    0, campaign.window(), now.toEpochMilli()));
+        }
+        try {
+            return new Created(id, queue.enqueueAll(tenant, jobs));
+        } catch (RuntimeException e) {
+            log.warn("campaign {} could not be queued completely; cancelling what was queued", id);
+            cancel(tenant, id);
+            throw e;
+        }
+    }
+
+    /** @return the campaign's settings and progress; empty when the tenant has no such campaign */
+    public Optional<Map<String, Object>> progress(TenantId tenant, String campaignId) {
+        if (!validId(campaignId)) {
+            return Optional.empty();
+        }
+        Map<Object, Object> hash = redis.opsForHash().entries(keys.campaign(tenant, campaignId));
+        if (hash.isEmpty() || !hash.containsKey("total")) {
+            return Optional.empty();
+        }
+        Map<String, Object> view = summary(campaignId, hash);
+        List<Map<String, Object>> dead = new ArrayList<>();
+        for (DeadLetter letter : queue.deadLetters(tenant, campaignId, DEAD_LETTERS_SHOWN)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("to", letter.job().to());
+            row.put("code", letter.code());
+            row.put("reason", letter.reason());
+            row.put("at", Instant.ofEpochMilli(letter.at()).toString());
+            dead.add(row);
+        }
+        view.put("deadLetters", dead);
+        return Optional.of(view);
+    }
+
+    /** @return the newest campaigns of the tenant (at most {@code limit}), newest first */
+    public List<Map<String, Object>> list(TenantId tenant, int limit) {
+        Set<String> ids = redis.opsForZSet().reverseRange(keys.campaignIndex(tenant), 0, limit - 1L);
+        List<Map<String, Object>> views = new ArrayList<>();
+        for (String id : ids == null ? Set.<String>of() : ids) {
+            Map<Object, Object> hash = redis.opsForHash().entries(keys.campaign(tenant, id));
+            if (!hash.isEmpty()) {
+                views.add(summary(id, hash));
+            }
+        }
+        return views;
+    }
+
+    /**
+     * Marks the campaign cancelled (dispatchers drop its jobs when they meet them) and removes its queued and
+     * delayed jobs; calls already placed run on.
+     *
+     * @return how many queued jobs were removed; empty when the tenant has no such campaign
+     */
+    public Optional<Integer> cancel(TenantId tenant, String campaignId) {
+        if (!validId(campaignId)) {
+            return Optional.empty();
+        }
+        String key = keys.campaign(tenant, campaignId);
+        Object total = redis.opsForHash().get(key, "total");
+        if (total == null) {
+            return Optional.empty();
+        }
+        redis.opsForHash().put(key, "state", CANCELLED);
+        return Optional.of(queue.cancel(tenant, campaignId, Integer.parseInt(total.toString())));
+    }
+
+    private static Map<String, Object> summary(String id, Map<Object, Object> hash) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        Map<String, Long> counters = new HashMap<>();
+        COUNTERS.forEach(counter -> counters.put(counter, number(hash.get(counter))));
+        String state = String.valueOf(hash.get("state"));
+        if (state.equals(ACTIVE) && counters.get("queued") == 0 && counters.get("dialing") == 0) {
+            state = FINISHED;
+        }
+        view.put("campaignId", id);
+        view.put("name", hash.get("name"));
+        view.put("priority", number(hash.get("priority")));
+        view.put("state", state);
+        view.put("createdAt", Instant.ofEpochMilli(number(hash.get("createdAt"))).toString());
+        view.put("total", number(hash.get("total")));
+        COUNTERS.forEach(counter -> view.put(counter, counters.get(counter)));
+        Object window = hash.get("window");
+        if (window != null) {
+            view.put("window", CampaignQueue.fromJson(window.toString(), CallingWindow.class));
+        }
+        return view;
+    }
+
+    private static long number(Object value) {
+        return value == null ? 0 : Long.parseLong(value.toString());
+    }
+
+    private static boolean validId(String campaignId) {
+        return campaignId != null && campaignId.matches("cmp_[0-9a-f]{16}");
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[8];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** @param campaignId the new campaign; @param enqueued how many jobs were queued */
+    public record Created(String campaignId, int enqueued) {
+    }
+}

@@ -1,0 +1,150 @@
+package io.apexvoice.gateway.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.apexvoice.gateway.GatewayApplication;
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.redis.RedisFixture;
+import io.apexvoice.gateway.simulator.twilio.CreatedCall;
+import io.apexvoice.gateway.simulator.twilio.TwilioRestSimulator;
+import io.apexvoice.gateway.testsupport.Await;
+import io.apexvoice.gateway.testsupport.FreePorts;
+import io.apexvoice.gateway.testsupport.RandomIds;
+import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.vertx.core.Vertx;
+
+/**
+ * Three dispatcher processes (separate JVMs running the gateway jar's main class with {@code ROLES=dispatcher})
+ * on one Redis and one Twilio account: every job is placed exactly once, the account's CPS holds across the
+ * processes, and all three take part. They share nothing but Redis.
+ */
+class DispatcherProcessesTests {
+
+    private static final int JOBS = 30;
+    private static final double CPS = 10;
+    private static final String ACCOUNT = "AC" + "d".repeat(32);
+    private static final String TOKEN = "processes-test-token";
+
+    private static final Vertx vertx = Vertx.vertx();
+    private static final TwilioRestSimulator twilio = new TwilioRestSimulator(vertx,
+            TwilioRestSimulator.Settings.defaults().withAccount(ACCOUNT, TOKEN).withCps(1000).withAnswer("busy", 1, 1));
+    private static final List<Process> processes = new ArrayList<>();
+    private static Path work;
+
+    @BeforeAll
+    static void start() throws IOException {
+        twilio.start(0);
+        work = Files.createTempDirectory("apex-dispatchers");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        twilio.close();
+        vertx.close();
+    }
+
+    @Test
+    void threeProcessesPlaceEveryJobExactlyOnceWithinTheAccountsCps() throws Exception {
+        String prefix = RandomIds.tenant().value().substring(0, 8);
+        String tenantA = prefix + "-0";
+        String tenantB = prefix + "-1";
+        Files.writeString(work.resolve("tenants.yaml"), CampaignFixture.tenantsYaml(prefix, 100, 1, 1));
+        for (int i = 0; i < 3; i++) {
+            processes.add(dispatcher(i));
+        }
+        Await.until(Duration.ofSeconds(120), () -> IntStream.range(0, 3).allMatch(i -> logLines(i, "Apex Voice Gateway ready") > 0),
+                "three dispatchers started");
+        try (RedisFixture redis = RedisFixture.shared()) {
+            Campaigns campaigns = new Campaigns(redis.keys, redis.strings,
+                    new CampaignQueue(redis.keys, redis.strings), Clock.systemUTC());
+            // warm-up: a cold JVM's first call creations lag their CPS slots by hundreds of ms
+            campaigns.create(TenantId.of(tenantA), campaign(900, 9));
+            Await.until(Duration.ofSeconds(60), () -> twilio.createdCalls().size() >= 9, "warm-up calls placed");
+            campaigns.create(TenantId.of(tenantA), campaign(0, JOBS / 2));
+            campaigns.create(TenantId.of(tenantB), campaign(JOBS / 2, JOBS / 2));
+        }
+
+        Await.until(Duration.ofSeconds(120), () -> twilio.createdCalls().size() >= JOBS + 9, "every job placed");
+        Await.until(Duration.ofSeconds(10), () -> placedBy(0) + placedBy(1) + placedBy(2) >= JOBS + 9,
+                "every placement logged");
+
+        List<CreatedCall> calls = twilio.createdCalls().stream().filter(call -> !call.to().startsWith("+141560009")).toList();
+        Map<String, Long> perNumber = calls.stream().collect(Collectors.groupingBy(CreatedCall::to, Collectors.counting()));
+        assertThat(perNumber).hasSize(JOBS).allSatisfy((number, count) -> assertThat(count).isEqualTo(1));
+        List<Instant> created = calls.stream().map(CreatedCall::createdAt).sorted().toList();
+        long interval = Math.round(1000 / CPS);
+        // CPS held across processes: slots 100 ms apart. A creation may lag its slot, never lead it, so the span
+        // covers at least the slots minus two of lag.
+        int first = 0;
+        assertThat(Duration.between(created.get(first), created.get(JOBS - 1)))
+                .isGreaterThanOrEqualTo(Duration.ofMillis((JOBS - 1 - first - 2) * interval));
+        assertThat(List.of(placedBy(0), placedBy(1), placedBy(2))).allSatisfy(n -> assertThat(n).isPositive());
+    }
+
+    private static NewCampaign campaign(int from, int count) {
+        return new NewCampaign("bulk", 5, IntStream.range(from, from + count)
+                .mapToObj(i -> new NewCampaign.Contact("+1415600" + String.format("%04d", i), Map.of())).toList(), null);
+    }
+
+    private static Process dispatcher(int index) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName()));
+        Function<String, String> arg = setting -> "--" + setting;
+        List.of("spring.profiles.active=test", "apex.roles=dispatcher", "server.port=" + FreePorts.next(),
+                "apex.public.media-port=" + FreePorts.next(), "apex.redis.url=" + RedisTestServer.url(),
+                "apex.tenants.source=file:" + work.resolve("tenants.yaml"),
+                "apex.records.store=file:" + work.resolve("calls-" + index),
+                "apex.public.base-url=http://127.0.0.1:9", "apex.stream-token.secret=processes-secret",
+                "apex.twilio.account-sid=" + ACCOUNT, "apex.twilio.auth-token=" + TOKEN,
+                "apex.twilio.api-url=" + twilio.baseUri(), "apex.deepgram.url=ws://127.0.0.1:9/v1/listen",
+                "apex.groq.url=http://127.0.0.1:9/openai/v1", "apex.azure-tts.url=http://127.0.0.1:9/tts",
+                "apex.campaigns.cps=" + CPS, "apex.campaigns.poll-interval=50",
+                "camel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml",
+                "spring.jmx.enabled=false", "camel.main.jmx-enabled=false")
+                .forEach(setting -> command.add(arg.apply(setting)));
+        File log = work.resolve("dispatcher-" + index + ".log").toFile();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private static long placedBy(int index) {
+        return logLines(index, "campaign call placed");
+    }
+
+    private static long logLines(int index, String text) {
+        try {
+            Path log = work.resolve("dispatcher-" + index + ".log");
+            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(text)).count() : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
