@@ -45,14 +45,18 @@ python3 - "$calls" "$ramp" "$elapsed" "$status" "$work/before.prom" "$work/after
 import re, sys
 calls, ramp, elapsed, status, before_file, after_file = sys.argv[1:7]
 before, after = open(before_file).read(), open(after_file).read()
-def buckets(text, name):
+def buckets(text, name, having=""):
     out = {}
-    for m in re.finditer(r'^%s_bucket\{[^}]*le="([^"]+)"[^}]*\} ([0-9.eE+-]+)' % name, text, re.M):
-        le = float('inf') if m.group(1) == '+Inf' else float(m.group(1))
+    for m in re.finditer(r'^%s_bucket\{([^}]*)\} ([0-9.eE+-]+)' % name, text, re.M):
+        labels = m.group(1)
+        if having not in labels:
+            continue
+        le_text = re.search(r'le="([^"]+)"', labels).group(1)
+        le = float('inf') if le_text == '+Inf' else float(le_text)
         out[le] = out.get(le, 0) + float(m.group(2))
     return out
-def quantiles(name):
-    b, a = buckets(before, name), buckets(after, name)
+def quantiles(name, having=""):
+    b, a = buckets(before, name, having), buckets(after, name, having)
     diff = sorted((le, a[le] - b.get(le, 0)) for le in a)
     total = diff[-1][1] if diff else 0
     res = {}
@@ -63,10 +67,22 @@ def gauge(text, name):
     m = re.search(r'^%s(\{[^}]*\})? ([0-9.eE+-]+)' % name, text, re.M)
     return float(m.group(2)) if m else float('nan')
 print(f"calls={calls} ramp={ramp}s wall={elapsed}s result={status}")
-for name, label in (("apex_turn_latency_seconds", "turn (final transcript -> first agent frame), providers at 0 ms"),
-                    ("apex_stt_final_latency_seconds", "STT (last word -> final transcript), endpointing 300 ms")):
-    n, q = quantiles(name)
-    print(f"{label}: n={int(n)} p50<={q[0.5]*1000:.1f} ms p95<={q[0.95]*1000:.1f} ms p99<={q[0.99]*1000:.1f} ms")
+for name, having, label in (
+        ("apex_turn_latency_seconds", "", "turn (final transcript -> first agent frame), providers at 0 ms"),
+        ("apex_llm_first_token_seconds", "", "  of which: LLM request -> first token (loopback SSE)"),
+        ("apex_tts_first_byte_seconds", 'cache="miss"', "  of which: TTS request -> first audio byte, cache misses"),
+        ("apex_tts_first_byte_seconds", 'cache="hit"', "  TTS cache hits -> first audio byte"),
+        ("apex_stt_final_latency_seconds", "", "STT (last word -> final transcript), endpointing 300 ms")):
+    n, q = quantiles(name, having)
+    if n:
+        print(f"{label}: n={int(n)} p50<={q[0.5]*1000:.1f} ms p95<={q[0.95]*1000:.1f} ms p99<={q[0.99]*1000:.1f} ms")
+    else:  # a timer without a histogram: its mean
+        count, total = (sum(float(m.group(2)) - 0 for m in re.finditer(r'^%s_%s\{([^}]*)\} ([0-9.eE+-]+)' % (name, kind), text, re.M)
+                            if having in m.group(1)) for kind, text in (("count", after), ("sum", after)))
+        count0, total0 = (sum(float(m.group(2)) for m in re.finditer(r'^%s_%s\{([^}]*)\} ([0-9.eE+-]+)' % (name, kind), text, re.M)
+                              if having in m.group(1)) for kind, text in (("count", before), ("sum", before)))
+        n = count - count0
+        print(f"{label}: n={int(n)} mean={(total - total0) / n * 1000:.1f} ms" if n else f"{label}: n=0")
 heap = sum(float(m.group(1)) for m in re.finditer(r'^jvm_memory_used_bytes\{[^}]*area="heap"[^}]*\} ([0-9.eE+-]+)', after, re.M))
 print(f"heap used after run: {heap/1e6:.0f} MB")
 PY

@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.simulator.azure;
 
+import io.apexvoice.gateway.simulator.Pacing;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -50,7 +51,7 @@ final class AudioStreamer {
             }
         });
         stats.streamOpened();
-        timerId = vertx.setTimer(Math.max(1, plan.firstByteDelayMs()), fired -> next(0));
+        timerId = Pacing.after(vertx, plan.firstByteDelayMs(), () -> next(0));
     }
 
     private void next(int offset) {
@@ -75,7 +76,6 @@ final class AudioStreamer {
             response.end();
             return;
         }
-        long delay = end == limit ? 1 : Math.max(1, plan.chunkIntervalMs());
-        timerId = vertx.setTimer(delay, fired -> next(end));
+        timerId = Pacing.after(vertx, end == limit ? 1 : plan.chunkIntervalMs(), () -> next(end));
     }
 }

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.simulator.groq;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.apexvoice.gateway.simulator.Pacing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -66,7 +67,7 @@ final class SseStream {
         stats.status(200);
         stats.streamOpened();
         send(chunks.role());
-        timerId = vertx.setTimer(Math.max(1, plan.firstTokenDelayMs()), fired -> next(0));
+        timerId = Pacing.after(vertx, plan.firstTokenDelayMs(), () -> next(0));
     }
 
     private void next(int sent) {
@@ -81,7 +82,7 @@ final class SseStream {
         } else if (sent < plan.tokens().size()) {
             send(chunks.content(plan.tokens().get(sent)));
             stats.tokenStreamed();
-            timerId = vertx.setTimer(Math.max(1, plan.interTokenDelayMs()), fired -> next(sent + 1));
+            timerId = Pacing.after(vertx, plan.interTokenDelayMs(), () -> next(sent + 1));
         } else {
             send(chunks.finish(plan.finishReason(), plan.usage()));
             if (plan.includeUsage()) {
@@ -90,6 +91,7 @@ final class SseStream {
             end("data: [DONE]\n\n");
         }
     }
+
 
     /** A fault set to fire after more tokens than the reply has fires after the last one, before the finish chunk. */
     private boolean faultDue(int afterTokens, int sent) {
