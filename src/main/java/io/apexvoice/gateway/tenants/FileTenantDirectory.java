@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,7 +23,7 @@ import java.util.Set;
  * snapshot and listeners are told the changed tenant ids; an invalid one is rejected with one log line listing its
  * problems and the previous tenants stay in force.
  */
-public final class FileTenantDirectory implements TenantDirectory, AutoCloseable {
+public final class FileTenantDirectory extends PollingTenantDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(FileTenantDirectory.class);
 
@@ -55,30 +53,14 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
         log.info("tenants file {} loaded: {} tenants, {} tiers", file, catalog.tenants().size(), catalog.tiers().size());
     }
 
-    /** Starts polling the file every {@code reloadInterval}. */
-    public void start() {
-        schedule.start(this::reload);
-    }
-
-    /** Stops polling; the last snapshot stays readable. */
     @Override
-    public void close() {
-        schedule.close();
+    protected TenantSnapshot snapshot() {
+        return snapshot;
     }
 
     @Override
-    public Optional<Tenant> find(TenantId id) {
-        return snapshot.find(id);
-    }
-
-    @Override
-    public Collection<Tenant> all() {
-        return snapshot.all();
-    }
-
-    @Override
-    public void addListener(TenantChangeListener listener) {
-        snapshot.addListener(listener);
+    protected ReloadSchedule schedule() {
+        return schedule;
     }
 
     /**
@@ -87,6 +69,7 @@ public final class FileTenantDirectory implements TenantDirectory, AutoCloseable
      * @return ids of tenants added, changed or removed; empty when the content did not change, could not be read or
      *         was invalid (the last two are logged once per distinct problem)
      */
+    @Override
     public synchronized Set<TenantId> reload() {
         byte[] content;
         try {

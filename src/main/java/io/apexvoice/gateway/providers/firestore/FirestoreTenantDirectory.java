@@ -3,22 +3,18 @@ package io.apexvoice.gateway.providers.firestore;
 import com.google.cloud.firestore.Firestore;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.records.RecordStoreUnavailableException;
+import io.apexvoice.gateway.tenants.PollingTenantDirectory;
 import io.apexvoice.gateway.tenants.ReloadSchedule;
-import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantCatalog;
-import io.apexvoice.gateway.tenants.TenantChangeListener;
 import io.apexvoice.gateway.tenants.TenantConfigException;
-import io.apexvoice.gateway.tenants.TenantDirectory;
 import io.apexvoice.gateway.tenants.TenantSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,7 +28,7 @@ import java.util.Set;
  * out) while the other tenants update; invalid tiers keep the whole previous version. Problems and unreachable
  * Firestore are logged once per distinct problem; listeners are told the changed tenant ids.
  */
-public final class FirestoreTenantDirectory implements TenantDirectory, AutoCloseable {
+public final class FirestoreTenantDirectory extends PollingTenantDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(FirestoreTenantDirectory.class);
 
@@ -65,30 +61,14 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
         log.info("tenants loaded from Firestore: {} tenants, {} tiers", catalog.tenants().size(), catalog.tiers().size());
     }
 
-    /** Starts polling every {@code reloadInterval}. */
-    public void start() {
-        schedule.start(this::reload);
-    }
-
-    /** Stops polling; the last snapshot stays readable. */
     @Override
-    public void close() {
-        schedule.close();
+    protected TenantSnapshot snapshot() {
+        return snapshot;
     }
 
     @Override
-    public Optional<Tenant> find(TenantId id) {
-        return snapshot.find(id);
-    }
-
-    @Override
-    public Collection<Tenant> all() {
-        return snapshot.all();
-    }
-
-    @Override
-    public void addListener(TenantChangeListener listener) {
-        snapshot.addListener(listener);
+    protected ReloadSchedule schedule() {
+        return schedule;
     }
 
     /**
@@ -97,6 +77,7 @@ public final class FirestoreTenantDirectory implements TenantDirectory, AutoClos
      * @return ids of tenants added, changed or removed; empty when nothing changed, Firestore was unreachable or the
      *         tiers were invalid (previous tenants stay in force)
      */
+    @Override
     public synchronized Set<TenantId> reload() {
         TenantCatalog next;
         try {

@@ -1,0 +1,55 @@
+package io.apexvoice.gateway.tenants;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+import io.apexvoice.gateway.call.TenantId;
+
+/**
+ * A tenant directory that re-reads its source on a {@link ReloadSchedule} and serves reads from a
+ * {@link TenantSnapshot}: the part the file and Firestore directories share. Subclasses load the first snapshot in
+ * their constructor and implement {@link #reload()}.
+ */
+public abstract class PollingTenantDirectory implements TenantDirectory, AutoCloseable {
+
+    /** @return the current tenants, replaced by {@link #reload()} */
+    protected abstract TenantSnapshot snapshot();
+
+    /** @return the schedule {@link #start()} runs {@link #reload()} on */
+    protected abstract ReloadSchedule schedule();
+
+    /**
+     * Re-reads the source now (the poller calls this; tests may too).
+     *
+     * @return ids of tenants added, changed or removed; empty when nothing changed or the source was unreadable or
+     *         invalid (the previous tenants stay in force)
+     */
+    public abstract Set<TenantId> reload();
+
+    /** Starts polling every reload interval. */
+    public void start() {
+        schedule().start(this::reload);
+    }
+
+    /** Stops polling; the last snapshot stays readable. */
+    @Override
+    public void close() {
+        schedule().close();
+    }
+
+    @Override
+    public Optional<Tenant> find(TenantId id) {
+        return snapshot().find(id);
+    }
+
+    @Override
+    public Collection<Tenant> all() {
+        return snapshot().all();
+    }
+
+    @Override
+    public void addListener(TenantChangeListener listener) {
+        snapshot().addListener(listener);
+    }
+}
