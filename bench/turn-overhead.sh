@@ -21,7 +21,11 @@ log="$work/gateway.log"
 mkdir -p bench/results
 out="bench/results/turn-overhead-$(date -u +%Y%m%dT%H%M%SZ).txt"
 
-SERVER_PORT=$http_port MEDIA_PORT=$media_port RECORDS_STORE="file:$work/calls" \
+# the demo tenant with its tier's call limits lifted, so the run measures the gateway, not the tenant's admission
+sed -E 's/premium: \{ callsPerMinute: [0-9]+, maxConcurrentCalls: [0-9]+/premium: { callsPerMinute: 100000, maxConcurrentCalls: 10000/' \
+  config/tenants.yaml > "$work/tenants.yaml"
+grep -q "maxConcurrentCalls: 10000" "$work/tenants.yaml" || { echo "could not lift the demo tier's limits" >&2; exit 1; }
+SERVER_PORT=$http_port MEDIA_PORT=$media_port RECORDS_STORE="file:$work/calls" TENANTS_SOURCE="file:$work/tenants.yaml" \
   java -Xmx512m -jar "$jar" > "$log" 2>&1 &
 gateway=$!
 trap 'kill $gateway 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -35,15 +39,18 @@ patch "$(sim deepgram)" '{"resultDelayMs":0}'
 # one warm-up call (JIT, connection pools, TTS cache for the greeting), then the measured run from clean histograms
 java -jar "$jar" simulate-call --gateway "http://127.0.0.1:$http_port" --calls 2 > /dev/null 2>&1 || true
 curl -s "http://127.0.0.1:$http_port/actuator/prometheus" > "$work/before.prom"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
+ticks_before=$(cpu_ticks)
 start=$(date +%s)
 java -jar "$jar" simulate-call --gateway "http://127.0.0.1:$http_port" --calls "$calls" --ramp "$ramp" > "$work/sim.txt" 2>&1 \
   && status=ok || status="some calls failed"
 elapsed=$(( $(date +%s) - start ))
+gateway_cpu_s=$(( ($(cpu_ticks) - ticks_before) / $(getconf CLK_TCK) ))
 curl -s "http://127.0.0.1:$http_port/actuator/prometheus" > "$work/after.prom"
 
-python3 - "$calls" "$ramp" "$elapsed" "$status" "$work/before.prom" "$work/after.prom" <<'PY' > "$out"
+python3 - "$calls" "$ramp" "$elapsed" "$status" "$work/before.prom" "$work/after.prom" "$gateway_cpu_s" "$(nproc)" <<'PY' > "$out"
 import re, sys
-calls, ramp, elapsed, status, before_file, after_file = sys.argv[1:7]
+calls, ramp, elapsed, status, before_file, after_file, cpu_s, cores = sys.argv[1:9]
 before, after = open(before_file).read(), open(after_file).read()
 def buckets(text, name, having=""):
     out = {}
@@ -67,6 +74,9 @@ def gauge(text, name):
     m = re.search(r'^%s(\{[^}]*\})? ([0-9.eE+-]+)' % name, text, re.M)
     return float(m.group(2)) if m else float('nan')
 print(f"calls={calls} ramp={ramp}s wall={elapsed}s result={status}")
+print(f"gateway process CPU during the run: {cpu_s} s = {int(cpu_s) / int(elapsed) * 100:.0f}% of one core "
+      f"({int(cpu_s) / int(elapsed) / int(cores) * 100:.0f}% of the machine's {cores} cores; the rest is the load generator, "
+      f"the simulators and Redis)")
 for name, having, label in (
         ("apex_turn_latency_seconds", "", "turn (final transcript -> first agent frame), providers at 0 ms"),
         ("apex_llm_first_token_seconds", "", "  of which: LLM request -> first token (loopback SSE)"),
