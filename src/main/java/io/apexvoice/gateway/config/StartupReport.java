@@ -2,6 +2,7 @@ package io.apexvoice.gateway.config;
 
 import io.apexvoice.gateway.simulator.RunningSimulators;
 import io.apexvoice.gateway.simulator.SimulatorServer;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ class StartupReport {
                         + "health=http://127.0.0.1:{}/health",
                 String.join(",", environment.getActiveProfiles().length == 0
                         ? environment.getDefaultProfiles() : environment.getActiveProfiles()),
-                roles.roles(), port, endpoints.baseUrl(), endpoints.mediaStreamUrl(), port);
+                new TreeSet<>(roles.roles()), port, endpoints.baseUrl(), endpoints.mediaStreamUrl(), port);
         simulators.ifAvailable(running -> log.info("Provider simulators (loopback, control API at /__control/*): {}",
                 running.all().stream().map(s -> s.name() + "=" + s.baseUri())
                         .collect(Collectors.joining(" "))));
