@@ -2,6 +2,7 @@ package io.apexvoice.gateway.campaigns;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -53,10 +54,10 @@ public class CallPacer {
      * @param horizon    how far ahead a slot may be reserved
      * @return the wait before the reserved slot (zero or more), or empty when the next slot is beyond the horizon
      */
-    public java.util.Optional<Duration> reserve(String accountSid, double cps, Duration horizon) {
+    public Optional<Duration> reserve(String accountSid, double cps, Duration horizon) {
         long interval = Math.max(1, Math.round(1000 / cps));
         Long wait = redis.execute(RESERVE, List.of(keys.dispatchPacing(accountSid)), Long.toString(interval),
                 Long.toString(horizon.toMillis()));
-        return wait == null || wait < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofMillis(wait));
+        return wait == null || wait < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(wait));
     }
 }

@@ -3,7 +3,9 @@ package io.apexvoice.gateway.campaigns;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,13 +99,13 @@ public class CampaignDispatcher implements AutoCloseable {
         }
         Map<TenantId, Tenant> withWork = new LinkedHashMap<>();
         for (Tenant tenant : tenants.all()) {
-            if (tenant.suspended() || suspended.contains(tenant.id().value()) || tenant.twilio().numbers().isEmpty()) {
-                continue;
-            }
-            if (queue.depth(tenant.id()) > 0) {
+            if (!tenant.suspended() && !suspended.contains(tenant.id().value()) && !tenant.twilio().numbers().isEmpty()) {
                 withWork.put(tenant.id(), tenant);
             }
         }
+        List<Long> depths = queue.depths(List.copyOf(withWork.keySet()));
+        Iterator<Long> depth = depths.iterator();
+        withWork.keySet().removeIf(id -> depth.next() == 0);
         int started = 0;
         while (!withWork.isEmpty() && inFlight.get() < properties.maxInFlight()) {
             Step step = null;

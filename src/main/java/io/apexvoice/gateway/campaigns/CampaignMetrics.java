@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ public class CampaignMetrics {
                 .tag("tenant", tenant.value()).register(meters);
     }
 
-    private double read(java.util.function.Supplier<Number> value) {
+    private double read(Supplier<Number> value) {
         try {
             return value.get().doubleValue();
         } catch (RuntimeException e) {

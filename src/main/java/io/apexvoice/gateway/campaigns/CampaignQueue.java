@@ -1,11 +1,15 @@
 package io.apexvoice.gateway.campaigns;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
@@ -199,6 +203,18 @@ public class CampaignQueue {
         return zcard(keys.campaignQueue(tenant));
     }
 
+    /** @return {@link #depth} of each tenant, in order, read in one pipelined round trip */
+    public List<Long> depths(List<TenantId> tenants) {
+        if (tenants.isEmpty()) {
+            return List.of();
+        }
+        List<Object> sizes = redis.executePipelined((RedisCallback<Object>) connection -> {
+            tenants.forEach(tenant -> connection.zSetCommands().zCard(keys.campaignQueue(tenant).getBytes(StandardCharsets.UTF_8)));
+            return null;
+        });
+        return sizes.stream().map(size -> size == null ? 0L : ((Number) size).longValue()).toList();
+    }
+
     /** @return how many jobs are leased to a dispatcher */
     public long inflight(TenantId tenant) {
         return zcard(keys.campaignInflight(tenant));
@@ -223,7 +239,7 @@ public class CampaignQueue {
     /** @return the dead letters of one campaign (at most {@code limit}) */
     public List<DeadLetter> deadLetters(TenantId tenant, String campaignId, int limit) {
         List<DeadLetter> letters = new ArrayList<>();
-        var options = org.springframework.data.redis.core.ScanOptions.scanOptions().match(campaignId + ":*").count(BATCH).build();
+        var options = ScanOptions.scanOptions().match(campaignId + ":*").count(BATCH).build();
         try (var cursor = redis.<String, String>opsForHash().scan(keys.campaignDeadLetters(tenant), options)) {
             while (cursor.hasNext() && letters.size() < limit) {
                 letters.add(fromJson(cursor.next().getValue(), DeadLetter.class));
@@ -237,7 +253,7 @@ public class CampaignQueue {
         return size == null ? 0 : size;
     }
 
-    private static int drain(java.util.function.IntSupplier batch) {
+    private static int drain(IntSupplier batch) {
         int total = 0;
         int last;
         do {

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.campaigns;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,7 +27,7 @@ public record ClusterProperties(String mode, String namespace, String podName, S
     public static final String KUBERNETES = "kubernetes";
 
     public ClusterProperties {
-        mode = mode == null || mode.isBlank() ? STANDALONE : mode.trim().toLowerCase(java.util.Locale.ROOT);
+        mode = mode == null || mode.isBlank() ? STANDALONE : mode.trim().toLowerCase(Locale.ROOT);
         if (!mode.equals(STANDALONE) && !mode.equals(KUBERNETES)) {
             throw new IllegalArgumentException("APEX_CLUSTER_MODE must be standalone or kubernetes, was: " + mode);
         }

@@ -29,8 +29,6 @@ public final class FileTenantDirectory extends PollingTenantDirectory {
 
     private final Path file;
     private final TenantFileParser parser = new TenantFileParser();
-    private final ReloadSchedule schedule;
-    private final TenantSnapshot snapshot;
     private byte[] lastSeenHash;
 
     /**
@@ -39,8 +37,8 @@ public final class FileTenantDirectory extends PollingTenantDirectory {
      * @throws TenantConfigException when the file cannot be read or is invalid
      */
     public FileTenantDirectory(Path file, Duration reloadInterval) {
-        this.file = Objects.requireNonNull(file, "file");
-        this.schedule = new ReloadSchedule("tenants file " + file, reloadInterval);
+        super("tenants file " + Objects.requireNonNull(file, "file"), reloadInterval);
+        this.file = file;
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -48,19 +46,9 @@ public final class FileTenantDirectory extends PollingTenantDirectory {
             throw new TenantConfigException(List.of(file + ": cannot read tenants file (" + e + ")"));
         }
         TenantCatalog catalog = parser.parse(content);
-        this.snapshot = new TenantSnapshot(catalog);
+        loaded(catalog);
         this.lastSeenHash = sha256(content);
         log.info("tenants file {} loaded: {} tenants, {} tiers", file, catalog.tenants().size(), catalog.tiers().size());
-    }
-
-    @Override
-    protected TenantSnapshot snapshot() {
-        return snapshot;
-    }
-
-    @Override
-    protected ReloadSchedule schedule() {
-        return schedule;
     }
 
     /**
@@ -91,7 +79,7 @@ public final class FileTenantDirectory extends PollingTenantDirectory {
             log.warn("tenants file {} rejected, previous tenants stay in force: {}", file, String.join("; ", e.errors()));
             return Set.of();
         }
-        Set<TenantId> changed = snapshot.replace(next);
+        Set<TenantId> changed = snapshot().replace(next);
         log.info("tenants file {} reloaded: {} tenants, changed {}", file, next.tenants().size(), changed);
         return changed;
     }

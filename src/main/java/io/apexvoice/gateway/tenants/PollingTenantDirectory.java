@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.tenants;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -8,16 +9,29 @@ import io.apexvoice.gateway.call.TenantId;
 
 /**
  * A tenant directory that re-reads its source on a {@link ReloadSchedule} and serves reads from a
- * {@link TenantSnapshot}: the part the file and Firestore directories share. Subclasses load the first snapshot in
- * their constructor and implement {@link #reload()}.
+ * {@link TenantSnapshot}: the part the file and Firestore directories share. Subclasses load the first catalog in
+ * their constructor ({@link #loaded}) and implement {@link #reload()}.
  */
 public abstract class PollingTenantDirectory implements TenantDirectory, AutoCloseable {
 
-    /** @return the current tenants, replaced by {@link #reload()} */
-    protected abstract TenantSnapshot snapshot();
+    /** Polls the source; subclasses also report persistent problems through it ({@code warnOnce}). */
+    protected final ReloadSchedule schedule;
+    private volatile TenantSnapshot snapshot;
 
-    /** @return the schedule {@link #start()} runs {@link #reload()} on */
-    protected abstract ReloadSchedule schedule();
+    /** @param source the source's name for log lines; @param reloadInterval polling interval (positive) */
+    protected PollingTenantDirectory(String source, Duration reloadInterval) {
+        this.schedule = new ReloadSchedule(source, reloadInterval);
+    }
+
+    /** The first catalog, read by the subclass's constructor. */
+    protected final void loaded(TenantCatalog catalog) {
+        this.snapshot = new TenantSnapshot(catalog);
+    }
+
+    /** @return the current tenants; {@link #reload()} replaces them in it */
+    protected final TenantSnapshot snapshot() {
+        return snapshot;
+    }
 
     /**
      * Re-reads the source now (the poller calls this; tests may too).
@@ -29,27 +43,27 @@ public abstract class PollingTenantDirectory implements TenantDirectory, AutoClo
 
     /** Starts polling every reload interval. */
     public void start() {
-        schedule().start(this::reload);
+        schedule.start(this::reload);
     }
 
     /** Stops polling; the last snapshot stays readable. */
     @Override
     public void close() {
-        schedule().close();
+        schedule.close();
     }
 
     @Override
     public Optional<Tenant> find(TenantId id) {
-        return snapshot().find(id);
+        return snapshot.find(id);
     }
 
     @Override
     public Collection<Tenant> all() {
-        return snapshot().all();
+        return snapshot.all();
     }
 
     @Override
     public void addListener(TenantChangeListener listener) {
-        snapshot().addListener(listener);
+        snapshot.addListener(listener);
     }
 }

@@ -4,10 +4,8 @@ import com.google.cloud.firestore.Firestore;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.records.RecordStoreUnavailableException;
 import io.apexvoice.gateway.tenants.PollingTenantDirectory;
-import io.apexvoice.gateway.tenants.ReloadSchedule;
 import io.apexvoice.gateway.tenants.TenantCatalog;
 import io.apexvoice.gateway.tenants.TenantConfigException;
-import io.apexvoice.gateway.tenants.TenantSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,6 @@ public final class FirestoreTenantDirectory extends PollingTenantDirectory {
     private static final Logger log = LoggerFactory.getLogger(FirestoreTenantDirectory.class);
 
     private final FirestoreTenantSource source;
-    private final ReloadSchedule schedule;
-    private final TenantSnapshot snapshot;
     private Map<String, Map<String, Object>> lastValid = Map.of();
 
     /**
@@ -43,8 +39,8 @@ public final class FirestoreTenantDirectory extends PollingTenantDirectory {
      * @throws TenantConfigException when Firestore cannot be read or the tiers are invalid
      */
     public FirestoreTenantDirectory(Firestore db, Duration reloadInterval, Duration timeout) {
+        super("tenants in Firestore", reloadInterval);
         this.source = new FirestoreTenantSource(db, timeout);
-        this.schedule = new ReloadSchedule("tenants in Firestore", reloadInterval);
         FirestoreTenantSource.Documents documents;
         try {
             documents = source.read();
@@ -57,18 +53,8 @@ public final class FirestoreTenantDirectory extends PollingTenantDirectory {
         } catch (FirestoreTenantSource.InvalidSourceException e) {
             throw new TenantConfigException(e.problems().errors());
         }
-        this.snapshot = new TenantSnapshot(catalog);
+        loaded(catalog);
         log.info("tenants loaded from Firestore: {} tenants, {} tiers", catalog.tenants().size(), catalog.tiers().size());
-    }
-
-    @Override
-    protected TenantSnapshot snapshot() {
-        return snapshot;
-    }
-
-    @Override
-    protected ReloadSchedule schedule() {
-        return schedule;
     }
 
     /**
@@ -94,7 +80,7 @@ public final class FirestoreTenantDirectory extends PollingTenantDirectory {
                     + String.join("; ", e.problems().errors()));
             return Set.of();
         }
-        Set<TenantId> changed = snapshot.replace(next);
+        Set<TenantId> changed = snapshot().replace(next);
         if (!changed.isEmpty()) {
             log.info("tenants reloaded from Firestore: {} tenants, changed {}", next.tenants().size(), changed);
         }
