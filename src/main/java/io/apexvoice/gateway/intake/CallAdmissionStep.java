@@ -1,8 +1,9 @@
 package io.apexvoice.gateway.intake;
 
 import io.apexvoice.gateway.call.CallSid;
-import io.apexvoice.gateway.redis.CallAdmission;
-import io.apexvoice.gateway.redis.WebhookRateLimiter;
+import io.apexvoice.gateway.redis.InboundCallGate;
+import io.apexvoice.gateway.redis.InboundCallGate.Decision;
+import io.apexvoice.gateway.redis.InboundCallGate.Outcome;
 import io.apexvoice.gateway.tenants.Tenant;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,27 +16,34 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.stereotype.Component;
 
 /**
- * Admission of a new inbound call: refused while this process is not ready (readiness {@code REFUSING_TRAFFIC}:
- * shutting down, see {@code media.CallDrain}); else against the tenant's tier: the per-minute webhook rate window
- * first, then a concurrent-call slot (idempotent per CallSid, released by the terminal status callback or the end of
- * the media stream). A call that already holds its slot (an outbound campaign call the dispatcher admitted) is
- * not rate-limited again. In: {@code apexTenant}, {@code callSid}. Out: property {@code callAdmitted}.
+ * Exactly-once intake and admission of a new inbound call, in one Redis round trip ({@link InboundCallGate}): a
+ * repeated delivery gets the TwiML the first one got; a first delivery is refused while this process is not ready
+ * (readiness {@code REFUSING_TRAFFIC}: shutting down, see {@code media.CallDrain}), else checked against the
+ * tenant's tier: the per-minute webhook rate window first, then a concurrent-call slot (released by the terminal
+ * status callback or the end of the media stream). A call that already holds its slot (an outbound campaign call the
+ * dispatcher admitted) is not rate-limited again.
+ * In: {@code apexTenant}, {@code callSid}, {@code twilioForm}. Out: the TwiML body; property {@code callAdmitted}
+ * (true for the first delivery of a connected call: its record is to be created) and {@code callAdmission}.
  */
 @Component("admitCall")
 class CallAdmissionStep implements Processor {
 
+    static final String OUTCOME = "callAdmission";
+
     private static final Logger log = LoggerFactory.getLogger(CallAdmissionStep.class);
 
-    private final WebhookRateLimiter rateLimiter;
-    private final CallAdmission admission;
+    private final InboundCallGate gate;
+    private final IntakeResponses responses;
+    private final IntakeProperties properties;
     private final IntakeMetrics metrics;
     private final Clock clock;
     private final ApplicationAvailability availability;
 
-    CallAdmissionStep(WebhookRateLimiter rateLimiter, CallAdmission admission, IntakeMetrics metrics, Clock clock,
-            ApplicationAvailability availability) {
-        this.rateLimiter = rateLimiter;
-        this.admission = admission;
+    CallAdmissionStep(InboundCallGate gate, IntakeResponses responses, IntakeProperties properties,
+            IntakeMetrics metrics, Clock clock, ApplicationAvailability availability) {
+        this.gate = gate;
+        this.responses = responses;
+        this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
         this.availability = availability;
@@ -45,29 +53,40 @@ class CallAdmissionStep implements Processor {
     public void process(Exchange exchange) {
         Tenant tenant = exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
         CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
+        FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
         Instant now = Instant.now(clock);
+        boolean draining = availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC;
+        InboundCallGate.Request request = new InboundCallGate.Request(tenant.id(), callSid,
+                tenant.tier().callsPerMinute(), tenant.tier().maxConcurrentCalls(), draining,
+                responses.connectTwiml(tenant, callSid, form), responses.busyTwiml(tenant));
+        Decision decision = gate.decide(request, now, properties.duplicateWait())
+                .orElseThrow(() -> new RejectedRequest(503, "first delivery of this call is still in progress"));
         String tag = tenant.id().value();
-        boolean admitted;
-        if (availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
-            metrics.count(tag, "voice", IntakeMetrics.Outcome.draining);
-            log.info("call refused: this instance is shutting down");
-            admitted = false;
-        } else if (admission.holds(tenant.id(), callSid, now)) {
-            // a campaign call the dispatcher admitted (slot taken before dialling): not rate-limited a second time
-            metrics.count(tag, "voice", IntakeMetrics.Outcome.accepted);
-            admitted = true;
-        } else if (!rateLimiter.tryAcquire(tenant.id(), tenant.tier().callsPerMinute(), now)) {
-            metrics.count(tag, "voice", IntakeMetrics.Outcome.rate_limited);
-            log.info("call refused: tenant over {} calls per minute", tenant.tier().callsPerMinute());
-            admitted = false;
-        } else if (!admission.tryAdmit(tenant.id(), callSid, tenant.tier().maxConcurrentCalls(), now)) {
-            metrics.count(tag, "voice", IntakeMetrics.Outcome.busy);
-            log.info("call refused: tenant at {} concurrent calls", tenant.tier().maxConcurrentCalls());
-            admitted = false;
-        } else {
-            metrics.count(tag, "voice", IntakeMetrics.Outcome.accepted);
-            admitted = true;
+        switch (decision.outcome()) {
+            case accepted, held -> metrics.count(tag, "voice", IntakeMetrics.Outcome.accepted);
+            case duplicate -> metrics.count(tag, "voice", IntakeMetrics.Outcome.duplicate);
+            case draining -> {
+                metrics.count(tag, "voice", IntakeMetrics.Outcome.draining);
+                log.info("call refused: this instance is shutting down");
+            }
+            case rate_limited -> {
+                metrics.count(tag, "voice", IntakeMetrics.Outcome.rate_limited);
+                log.info("call refused: tenant over {} calls per minute", tenant.tier().callsPerMinute());
+            }
+            case busy -> {
+                metrics.count(tag, "voice", IntakeMetrics.Outcome.busy);
+                log.info("call refused: tenant at {} concurrent calls", tenant.tier().maxConcurrentCalls());
+            }
         }
-        exchange.setProperty(ExchangeKeys.ADMITTED, admitted);
+        exchange.setProperty(OUTCOME, decision.outcome());
+        exchange.setProperty(ExchangeKeys.ADMITTED, decision.outcome().connects());
+        IntakeResponses.reply(exchange, decision.twiml());
+    }
+
+    /** After a failure downstream of an admission: frees what it took, so Twilio's retry is decided afresh. */
+    void undo(Exchange exchange) {
+        Tenant tenant = exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
+        CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
+        gate.undo(tenant.id(), callSid, exchange.getProperty(OUTCOME, Outcome.class) == Outcome.accepted);
     }
 }

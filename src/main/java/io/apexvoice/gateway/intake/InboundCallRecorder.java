@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Upserts the call record of an admitted call from the webhook's fields; a retried webhook finds the record
- * already there and changes nothing. In: {@code apexTenant}, {@code callSid}, {@code twilioForm}.
+ * already there and changes nothing. When the store refuses the record (its buffer full), the admission is undone
+ * and the error answered (503), so Twilio's retry starts over. In: {@code apexTenant}, {@code callSid}, {@code twilioForm}.
  */
 @Component("recordInboundCall")
 class InboundCallRecorder implements Processor {
@@ -20,9 +21,12 @@ class InboundCallRecorder implements Processor {
     private final CallRecordStore records;
     private final Clock clock;
 
-    InboundCallRecorder(CallRecordStore records, Clock clock) {
+    private final CallAdmissionStep admission;
+
+    InboundCallRecorder(CallRecordStore records, Clock clock, CallAdmissionStep admission) {
         this.records = records;
         this.clock = clock;
+        this.admission = admission;
     }
 
     @Override
@@ -30,9 +34,14 @@ class InboundCallRecorder implements Processor {
         Tenant tenant = exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
         FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
         CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
-        records.createIfAbsent(CallRecord.started(tenant.id(), callSid,
-                valueOr(form.first("Direction"), "inbound"), valueOr(form.first("From"), ""),
-                valueOr(form.first("To"), ""), valueOr(form.first("CallStatus"), "ringing"), Instant.now(clock)));
+        try {
+            records.createIfAbsent(CallRecord.started(tenant.id(), callSid,
+                    valueOr(form.first("Direction"), "inbound"), valueOr(form.first("From"), ""),
+                    valueOr(form.first("To"), ""), valueOr(form.first("CallStatus"), "ringing"), Instant.now(clock)));
+        } catch (RuntimeException e) {
+            admission.undo(exchange); // nothing kept: Twilio's retry is admitted and recorded afresh
+            throw e;
+        }
     }
 
     private static String valueOr(String value, String fallback) {

@@ -5,16 +5,12 @@ import io.apexvoice.gateway.redis.IdempotencyGuard;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The two idempotent repositories of the webhook routes (SPEC §4: {@code idem:{CallSid}}, {@code idem:{CallSid}:{seq}}). */
+/**
+ * The status callbacks' idempotent repository (SPEC §4: {@code idem:{CallSid}:{seq}}). The voice webhook's key
+ * {@code idem:{CallSid}} is claimed inside its admission script instead ({@code redis.InboundCallGate}).
+ */
 @Configuration(proxyBeanMethods = false)
 class IntakeConfiguration {
-
-    /** Keyed by {@code CallSid}. */
-    @Bean
-    RedisIdempotentRepository voiceWebhookIdempotency(IdempotencyGuard guard) {
-        return new RedisIdempotentRepository(guard, id -> guard.voiceWebhookKey(CallSid.of(id)),
-                IdempotencyGuard.DEFAULT_TTL);
-    }
 
     /** Keyed by {@code CallSid:SequenceNumber}. */
     @Bean

@@ -10,9 +10,8 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * The TwiML bodies of the voice webhook, one method per outcome; each sets the body and the XML content type.
- * In: property {@code apexTenant} (and {@code callSid} for {@link #connect}). An outbound campaign call's
- * {@code <Stream>} also carries the contact's variables as {@code <Parameter>}s.
+ * The TwiML bodies of the voice webhook: connect (an admitted call), busy (refused), suspended (the tenant is).
+ * The route's {@link #suspended} sets the body and the XML content type; in: property {@code apexTenant}.
  */
 @Component("intakeResponses")
 public class IntakeResponses {
@@ -34,30 +33,31 @@ public class IntakeResponses {
         this.campaigns = campaigns;
     }
 
-    public void connect(Exchange exchange) {
-        Tenant tenant = tenant(exchange);
-        CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
+    /**
+     * The {@code <Connect><Stream>} TwiML of an admitted call: stream token, tenant, and for an outbound campaign
+     * call the contact's variables (names validated at intake).
+     */
+    String connectTwiml(Tenant tenant, CallSid callSid, FormBody form) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(TENANT_PARAMETER, tenant.id().value());
         parameters.put(TOKEN_PARAMETER, tokens.issue(callSid, tenant.id()));
-        if (isOutbound(exchange)) {
-            // a campaign call: the contact's variables reach the session as stream parameters (names validated at intake)
+        if (isOutbound(form)) {
             campaigns.callLink(tenant.id(), callSid).ifPresent(link -> link.variables().forEach(parameters::putIfAbsent));
         }
-        reply(exchange, Twiml.connectStream(endpoints.mediaStreamUrl(), parameters, tenant.fallbackPhrase(),
-                tenant.voice().language()));
+        return Twiml.connectStream(endpoints.mediaStreamUrl(), parameters, tenant.fallbackPhrase(),
+                tenant.voice().language());
     }
 
-    public void busy(Exchange exchange) {
-        reply(exchange, Twiml.sayAndHangUp(properties.busyPhrase(), tenant(exchange).voice().language()));
+    /** The polite refusal (rate limit, no free slot, shutting down): busy phrase, hang up. */
+    String busyTwiml(Tenant tenant) {
+        return Twiml.sayAndHangUp(properties.busyPhrase(), tenant.voice().language());
     }
 
     public void suspended(Exchange exchange) {
         reply(exchange, Twiml.sayAndHangUp(properties.suspendedPhrase(), tenant(exchange).voice().language()));
     }
 
-    private static boolean isOutbound(Exchange exchange) {
-        FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
+    private static boolean isOutbound(FormBody form) {
         String direction = form == null ? null : form.first("Direction");
         return direction != null && direction.startsWith("outbound");
     }
@@ -66,7 +66,7 @@ public class IntakeResponses {
         return exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
     }
 
-    private static void reply(Exchange exchange, String twiml) {
+    static void reply(Exchange exchange, String twiml) {
         exchange.getMessage().setBody(twiml);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Twiml.CONTENT_TYPE);
     }

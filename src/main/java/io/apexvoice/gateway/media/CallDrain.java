@@ -5,6 +5,8 @@ import io.apexvoice.gateway.config.ShutdownProperties;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -35,6 +37,7 @@ import org.springframework.stereotype.Component;
 class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
 
     private static final String END_REASON = "shutdown";
+    private static final int MAX_ENDERS = 16;
 
     private static final Logger log = LoggerFactory.getLogger(CallDrain.class);
 
@@ -81,15 +84,22 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
         }
         List<CallRuntime> remaining = List.copyOf(calls.all());
         log.info("drain period over: saying goodbye to {} live call(s)", remaining.size());
-        CompletableFuture<?>[] goodbyes = remaining.stream()
-                .map(call -> call.sayLast(properties.goodbyePhrase(), properties.goodbyeTimeout())
-                        .exceptionally(error -> false)
-                        .thenRun(() -> end(call)))
-                .toArray(CompletableFuture[]::new);
+        // the goodbye's mark echo completes on an event loop: ending (Twilio REST, Redis) runs on a pool of its own
+        ExecutorService enders = Executors.newFixedThreadPool(Math.max(1, Math.min(remaining.size(), MAX_ENDERS)));
         try {
-            CompletableFuture.allOf(goodbyes).get(properties.goodbyeTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("goodbyes did not all finish: {}", e.toString());
+            CompletableFuture<?>[] goodbyes = remaining.stream()
+                    .map(call -> call.sayLast(properties.goodbyePhrase(), properties.goodbyeTimeout())
+                            .exceptionally(error -> false)
+                            .thenRunAsync(() -> end(call), enders))
+                    .toArray(CompletableFuture[]::new);
+            try {
+                CompletableFuture.allOf(goodbyes).get(properties.goodbyeTimeout().toMillis() * 2,
+                        TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("goodbyes did not all finish: {}", e.toString());
+            }
+        } finally {
+            enders.shutdown();
         }
         remaining.forEach(this::end);
     }

@@ -11,6 +11,7 @@ import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.turn.BargeInDetector;
 import io.apexvoice.gateway.turn.TranscriptFinalized;
+import io.vertx.core.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +40,7 @@ import org.slf4j.MDC;
 public final class CallRuntime implements SttListener {
 
     private static final Logger log = LoggerFactory.getLogger(CallRuntime.class);
+    private static final Duration BEGIN_WAIT = Duration.ofSeconds(10);
 
     private final CallSid callSid;
     private final Tenant tenant;
@@ -50,6 +55,7 @@ public final class CallRuntime implements SttListener {
     private boolean replyInterrupted;
     private volatile long speechStartedNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final CompletableFuture<Void> begun = new CompletableFuture<>();
     private volatile boolean lastWords;
     private volatile SttStream stt;
 
@@ -79,11 +85,28 @@ public final class CallRuntime implements SttListener {
         return ended.get();
     }
 
-    /** Opens the session and the STT stream, then plays the greeting. */
+    /**
+     * Opens the STT stream and plays the greeting at once (non-blocking: called on the socket's event loop, so the
+     * STT socket shares it); the session is written on the call's lane, ahead of every turn, history write and
+     * {@link #end}. A session that cannot be written (Redis down) is logged: the call goes on without it.
+     */
     void begin(Map<String, String> variables) {
-        services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
+        lane.execute(() -> {
+            try {
+                services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
+            } catch (RuntimeException e) {
+                log.warn("call session not stored: {}", e.getMessage());
+            } finally {
+                begun.complete(null);
+            }
+        });
         stt = services.speechToText.open(callSid, tenant.voice().language(), this);
         say(CallVariables.render(tenant.greeting(), variables));
+    }
+
+    /** Runs blocking work of this call on its ordered lane (never on an event loop). */
+    void onLane(Runnable task) {
+        lane.execute(task);
     }
 
     /**
@@ -218,7 +241,10 @@ public final class CallRuntime implements SttListener {
             interrupted.cancel();
         }
         lane.execute(() -> services.sessions.bumpBargeIn(callSid));
-        log.info("barge-in ({}): playback cleared", trigger);
+        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
+                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
+            log.info("barge-in ({}): playback cleared", trigger);
+        }
     }
 
     /** Input: a latency measured in this call ({@code turn}: final transcript → first agent audio); kept for its record. */
@@ -242,16 +268,38 @@ public final class CallRuntime implements SttListener {
 
     @Override
     public void connectionChanged(boolean reconnecting) {
-        log.info(reconnecting ? "speech-to-text reconnecting; audio buffered" : "speech-to-text reconnected");
+        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
+                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
+            log.info(reconnecting ? "speech-to-text reconnecting; audio buffered" : "speech-to-text reconnected");
+        }
     }
 
-    /** Ends the call; only the first call does anything. */
+    /**
+     * Ends the call; only the first call does anything. It blocks (Redis, the call record), so from an event loop it
+     * is handed to the call's lane; elsewhere it waits for the session write of {@link #begin} first.
+     */
     public void end(String reason) {
+        if (Context.isOnEventLoopThread()) {
+            lane.execute(() -> end(reason));
+            return;
+        }
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        MDC.put("tenant", tenant.id().value());
-        MDC.put("callSid", callSid.value());
+        try {
+            begun.get(BEGIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("ending call before its session was written");
+        }
+        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
+                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
+            cleanUp(reason);
+        }
+    }
+
+    private void cleanUp(String reason) {
         SttStream stream = stt;
         if (stream != null) {
             stream.close();

@@ -26,8 +26,8 @@ class MediaCallFactory {
     }
 
     /**
-     * Registers and begins the call (session, STT, greeting). A stream re-opened for the same CallSid replaces the
-     * previous runtime, which is ended first.
+     * Registers and begins the call (session, STT, greeting) without blocking: called on the socket's event loop. A
+     * stream re-opened for the same CallSid replaces the previous runtime, which is ended on the new call's lane.
      *
      * @param send        writes a text frame to this call's socket
      * @param closeSocket closes this call's socket (used when the call ends from elsewhere)
@@ -35,7 +35,7 @@ class MediaCallFactory {
     CallRuntime start(CallSid callSid, Tenant tenant, Start start, Consumer<String> send, Runnable closeSocket) {
         Playback playback = new Playback(start.streamSid(), send, new PlaybackTracker(services.timers));
         CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);
-        services.activeCalls.add(call).ifPresent(previous -> previous.end("stream replaced"));
+        services.activeCalls.add(call).ifPresent(previous -> call.onLane(() -> previous.end("stream replaced")));
         Map<String, String> variables = new LinkedHashMap<>(start.customParameters());
         variables.remove(IntakeResponses.TOKEN_PARAMETER);
         variables.remove(IntakeResponses.TENANT_PARAMETER);

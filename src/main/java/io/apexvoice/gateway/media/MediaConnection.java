@@ -12,69 +12,45 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One Twilio Media Streams socket: decodes its frames, puts them back in Twilio's order, and drives the call it
- * carries. Malformed frames (bad JSON, unknown event, bad base64, another stream's streamSid) are counted and
+ * One Twilio Media Streams socket: decodes its frames and drives the call it carries. Frames arrive on the socket's
+ * event loop, one at a time and in Twilio's order (one TCP connection), so the connection needs no lock and no
+ * reordering; nothing here blocks. A {@code sequenceNumber} at or below the last one seen is a duplicate and is
+ * dropped. Malformed frames (bad JSON, unknown event, bad base64, another stream's streamSid) are counted and
  * dropped; past {@code maxMalformedFrames} only this socket is closed (1008).
+ * <p>Ending the call (Redis, call record: blocking) never happens here: a {@code stop} notes its reason and closes
+ * the socket, and the {@code media-stream} route's CLOSE event ends the call on a worker thread.
  */
 final class MediaConnection {
 
     private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
     private static final String NO_TENANT = "unknown";
 
-    private static final int MAX_EARLY_FRAMES = 500;
-
-    private ServerWebSocket socket;
-    private String upgradeSignature;
-    private java.util.List<String> early = new java.util.ArrayList<>();
+    private final ServerWebSocket socket;
+    private final String upgradeSignature;
     private final MediaCallFactory calls;
     private final CallServices services;
-    private final OrderedInbox<TwilioMessage> inbox;
+    private long lastSequence;
     private int malformed;
+    private String streamSid;
     private volatile CallRuntime call;
-    private volatile String streamSid;
+    private volatile String endReason = "socket closed";
     private volatile boolean closed;
 
-    MediaConnection(MediaCallFactory calls, CallServices services) {
+    /**
+     * @param signature the upgrade's {@code X-Twilio-Signature}, or null when it had none
+     */
+    MediaConnection(ServerWebSocket socket, String signature, MediaCallFactory calls, CallServices services) {
+        this.socket = socket;
+        this.upgradeSignature = signature;
         this.calls = calls;
         this.services = services;
-        this.inbox = new OrderedInbox<>(1, 200, this::deliver);
     }
 
-    /**
-     * The socket of this connection (its OPEN event), with the upgrade's {@code X-Twilio-Signature} or null. Frames
-     * that arrived before it (the consumer may dispatch them first) are processed now.
-     */
-    void attach(ServerWebSocket webSocket, String signature) {
-        java.util.List<String> replay;
-        synchronized (this) {
-            if (early == null) {
-                return;
-            }
-            socket = webSocket;
-            upgradeSignature = signature;
-            replay = early;
-            early = null;
-        }
-        replay.forEach(this::process);
-    }
-
-    /** One text frame, from any thread. */
+    /** One text frame, on the socket's event loop. */
     void onText(String text) {
         if (closed) {
             return;
         }
-        synchronized (this) {
-            if (early != null) {
-                if (early.size() < MAX_EARLY_FRAMES) {
-                    early.add(text);
-                }
-                return;
-            }
-        }
-        process(text);
-    }
-
-    private void process(String text) {
         TwilioMessage message;
         try {
             message = TwilioMediaCodec.decode(text);
@@ -84,14 +60,12 @@ final class MediaConnection {
         }
         long sequence = sequenceOf(message);
         if (sequence > 0) {
-            inbox.offer(sequence, message);
-        } else {
-            inbox.offerUnnumbered(message);
+            if (sequence <= lastSequence) {
+                return;
+            }
+            lastSequence = sequence;
         }
-    }
-
-    boolean isOpen() {
-        return !closed;
+        deliver(message);
     }
 
     /** A binary frame: Twilio never sends one. */
@@ -99,22 +73,20 @@ final class MediaConnection {
         malformed("binary_frame");
     }
 
-    /** The socket closed (either side). */
+    boolean isOpen() {
+        return !closed;
+    }
+
+    /** The socket closed (either side): ends the call. Runs on a worker thread (the route's CLOSE exchange). */
     void onClosed() {
-        synchronized (this) {
-            closed = true;
-            early = null;
-        }
+        closed = true;
         CallRuntime current = call;
         if (current != null) {
-            current.end("socket closed");
+            current.end(endReason);
         }
     }
 
     private void deliver(TwilioMessage message) {
-        if (closed) {
-            return;
-        }
         if (message instanceof Start start) {
             onStart(start);
             return;
@@ -135,7 +107,8 @@ final class MediaConnection {
         } else if (message instanceof Dtmf dtmf) {
             current.dtmf(dtmf.digit());
         } else if (message instanceof Stop) {
-            current.end("stop");
+            endReason = "stop";
+            close(1000, "stream stopped");
         } else {
             malformed("unexpected_event");
         }
@@ -153,11 +126,13 @@ final class MediaConnection {
             close(1008, "policy violation");
             return;
         }
-        MDC.put("tenant", verdict.tenant().get().id().value());
-        MDC.put("callSid", start.callSid());
-        streamSid = start.streamSid();
-        call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, this::sendText,
-                () -> close(1000, "call ended"));
+        // the event loop serves many calls: the call's log context is set only around its own work
+        try (MDC.MDCCloseable tenant = MDC.putCloseable("tenant", verdict.tenant().get().id().value());
+                MDC.MDCCloseable callSid = MDC.putCloseable("callSid", start.callSid())) {
+            streamSid = start.streamSid();
+            call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, this::sendText,
+                    () -> close(1000, "call ended"));
+        }
     }
 
     private boolean streamSidMatches(TwilioMessage message) {
@@ -171,37 +146,32 @@ final class MediaConnection {
     private void malformed(String kind) {
         CallRuntime current = call;
         services.metrics.malformed(current == null ? NO_TENANT : current.tenantId().value(), kind);
-        boolean flood;
-        synchronized (this) {
-            flood = ++malformed == services.properties.maxMalformedFrames();
-        }
-        if (flood) {
+        if (++malformed == services.properties.maxMalformedFrames()) {
             log.warn("media stream closed after {} malformed frames", malformed);
             close(1008, "too many malformed frames");
         }
     }
 
+    /** Writes a frame from any thread (Vert.x hands writes from other threads to the socket's event loop). */
     private void sendText(String text) {
-        ServerWebSocket target = socket;
-        if (!closed && target != null && !target.isClosed()) {
-            target.writeTextMessage(text);
+        if (!closed && !socket.isClosed()) {
+            socket.writeTextMessage(text, null);
         }
     }
 
     private void close(int code, String reason) {
-        ServerWebSocket target = socket;
-        if (target != null && !target.isClosed()) {
-            target.close((short) code, reason);
+        if (!socket.isClosed()) {
+            socket.close((short) code, reason);
         }
     }
 
     private static long sequenceOf(TwilioMessage message) {
-        if (message instanceof Start s) {
-            return s.sequenceNumber();
-        } else if (message instanceof Media m) {
+        if (message instanceof Media m) {
             return m.sequenceNumber();
         } else if (message instanceof Mark k) {
             return k.sequenceNumber();
+        } else if (message instanceof Start s) {
+            return s.sequenceNumber();
         } else if (message instanceof Dtmf d) {
             return d.sequenceNumber();
         } else if (message instanceof Stop s) {

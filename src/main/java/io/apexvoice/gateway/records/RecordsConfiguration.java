@@ -26,7 +26,8 @@ class RecordsConfiguration {
 
     /**
      * Input: {@code file:<dir>} → JSON files under that directory; {@code firestore} → Firestore
-     * {@code tenants/{id}/calls/{callSid}} behind a write-behind buffer (closed with the context, draining first).
+     * {@code tenants/{id}/calls/{callSid}}; either behind a write-behind buffer (closed with the context, draining
+     * first).
      */
     @Bean
     CallRecordStore callRecordStore(RecordsProperties properties, ObjectProvider<Firestore> firestore,
@@ -34,7 +35,10 @@ class RecordsConfiguration {
                                     ConfigurableListableBeanFactory beans) {
         String store = properties.store();
         if (store.startsWith(FILE_PREFIX)) {
-            return new FileCallRecordStore(Path.of(store.substring(FILE_PREFIX.length())), clock);
+            // behind the same buffer as Firestore: no disk write (and fsync) on a webhook thread or the media plane
+            return new WriteBehindCallRecordStore(
+                    new FileCallRecordStore(Path.of(store.substring(FILE_PREFIX.length())), clock),
+                    properties.bufferSettings(), clock, meters);
         }
         if (store.equals("firestore")) {
             FirestoreCallRecordStore firestoreStore =

@@ -24,21 +24,28 @@ public class CallAdmission {
     public static final Duration MAX_CALL_LEASE = Duration.ofHours(4);
 
     /**
-     * KEYS[1] active ZSET; ARGV: now ms, lease expiry ms, call SID, max concurrent, key TTL seconds.
-     * Returns 1 when admitted (also when the call already held a slot), 0 when full.
+     * Lua {@code admit(key, now ms, lease expiry ms, member, max concurrent, key TTL s)}: drops expired leases, then
+     * returns 1 when admitted (also when the member already held a slot), 0 when full. Shared with the voice
+     * webhook's one-round-trip script ({@link InboundCallGate}).
      */
-    private static final RedisScript<Long> ADMIT = new DefaultRedisScript<>("""
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-            if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+    static final String ADMIT_FUNCTION = """
+            local function admit(key, now, expiry, member, max, ttl)
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+              if redis.call('ZSCORE', key, member) then
+                return 1
+              end
+              if redis.call('ZCARD', key) >= tonumber(max) then
+                return 0
+              end
+              redis.call('ZADD', key, expiry, member)
+              redis.call('EXPIRE', key, ttl)
               return 1
             end
-            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
-              return 0
-            end
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-            redis.call('EXPIRE', KEYS[1], ARGV[5])
-            return 1
-            """, Long.class);
+            """;
+
+    /** KEYS[1] active ZSET; ARGV: now ms, lease expiry ms, call SID, max concurrent, key TTL seconds. */
+    private static final RedisScript<Long> ADMIT = new DefaultRedisScript<>(ADMIT_FUNCTION
+            + "return admit(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])", Long.class);
 
     private final RedisKeys keys;
     private final StringRedisTemplate redis;

@@ -22,14 +22,23 @@ public class WebhookRateLimiter {
     /** Window length plus slack for clock skew between pods and Redis. */
     static final Duration WINDOW_TTL = Duration.ofSeconds(65);
 
-    /** KEYS[1] window counter; ARGV[1] TTL seconds. Returns the count including this attempt. */
-    private static final RedisScript<Long> INCREMENT = new DefaultRedisScript<>("""
-            local count = redis.call('INCR', KEYS[1])
-            if count == 1 or redis.call('TTL', KEYS[1]) < 0 then
-              redis.call('EXPIRE', KEYS[1], ARGV[1])
+    /**
+     * Lua {@code count(key, TTL s)}: the window's count including this attempt (the counter expires with its window).
+     * Shared with the voice webhook's one-round-trip script ({@link InboundCallGate}).
+     */
+    static final String COUNT_FUNCTION = """
+            local function count(key, ttl)
+              local n = redis.call('INCR', key)
+              if n == 1 or redis.call('TTL', key) < 0 then
+                redis.call('EXPIRE', key, ttl)
+              end
+              return n
             end
-            return count
-            """, Long.class);
+            """;
+
+    /** KEYS[1] window counter; ARGV[1] TTL seconds. */
+    private static final RedisScript<Long> INCREMENT = new DefaultRedisScript<>(COUNT_FUNCTION
+            + "return count(KEYS[1], ARGV[1])", Long.class);
 
     private final RedisKeys keys;
     private final StringRedisTemplate redis;
@@ -49,9 +58,13 @@ public class WebhookRateLimiter {
         if (callsPerMinute < 0) {
             throw new IllegalArgumentException("callsPerMinute must not be negative");
         }
-        long epochMinute = Math.floorDiv(now.getEpochSecond(), 60);
-        Long count = redis.execute(INCREMENT, List.of(keys.rateWindow(tenant, epochMinute)),
+        Long count = redis.execute(INCREMENT, List.of(keys.rateWindow(tenant, epochMinute(now))),
                 Long.toString(WINDOW_TTL.toSeconds()));
         return count != null && count <= callsPerMinute;
+    }
+
+    /** The fixed window {@code now} falls in. */
+    static long epochMinute(Instant now) {
+        return Math.floorDiv(now.getEpochSecond(), 60);
     }
 }

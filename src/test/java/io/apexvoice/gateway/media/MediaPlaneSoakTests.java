@@ -50,7 +50,7 @@ class MediaPlaneSoakTests {
     @Autowired
     ActiveCalls activeCalls;
     @Autowired
-    MediaStreamEndpoint mediaStreams;
+    MediaStreams mediaStreams;
     @Autowired
     StringRedisTemplate redis;
     @Autowired

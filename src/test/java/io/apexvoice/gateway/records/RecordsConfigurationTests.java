@@ -31,12 +31,15 @@ class RecordsConfigurationTests {
     Path dir;
 
     @Test
-    void storesRecordsAsFilesUnderTheConfiguredDirectory() {
+    void storesRecordsAsFilesUnderTheConfiguredDirectoryBehindTheWriteBuffer() {
         context.withPropertyValues("apex.records.store=file:" + dir).run(started -> {
             CallRecordStore store = started.getBean(CallRecordStore.class);
             store.createIfAbsent(CallRecordTests.started());
 
-            assertThat(dir.resolve("acme").resolve(CallRecordTests.SID + ".json")).exists();
+            assertThat(store).as("no disk write on the caller's thread").isInstanceOf(WriteBehindCallRecordStore.class);
+            Path file = dir.resolve("acme").resolve(CallRecordTests.SID + ".json");
+            Await.until(Duration.ofSeconds(30), () -> file.toFile().exists(), "the record file to be written");
+            assertThat(((WriteBehindCallRecordStore) store).status().pending()).isZero();
         });
     }
 

@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's Deepgram socket. Everything runs on one Vert.x context, so state needs no locks and listener calls
+ * One call's Deepgram socket. Everything runs on one Vert.x context (the caller's when it opens the stream from an
+ * event loop: the media plane opens it on the Twilio socket's loop), so state needs no locks and listener calls
  * are ordered. Audio sent while the socket is down is buffered up to {@code maxBufferedAudio} (oldest dropped);
  * a lost socket is re-opened with exponential backoff (100 ms doubling to 5 s) for as long as the stream is open;
  * a {@code KeepAlive} goes out whenever no audio was sent for {@code keepAliveEvery}.
@@ -76,16 +77,23 @@ final class DeepgramStream implements SttStream {
         if (mulaw == null || mulaw.length == 0) {
             return;
         }
-        context.runOnContext(v -> {
-            if (closed) {
-                return;
-            }
-            if (socket != null && !socket.isClosed()) {
-                write(mulaw);
-            } else {
-                buffer(mulaw);
-            }
-        });
+        if (Vertx.currentContext() == context) {
+            forward(mulaw);
+        } else {
+            context.runOnContext(v -> forward(mulaw));
+        }
+    }
+
+    /** On the stream's context: the socket's frames are sent from the Twilio socket's loop, so no hop per frame. */
+    private void forward(byte[] mulaw) {
+        if (closed) {
+            return;
+        }
+        if (socket != null && !socket.isClosed()) {
+            write(mulaw);
+        } else {
+            buffer(mulaw);
+        }
     }
 
     @Override
@@ -157,7 +165,7 @@ final class DeepgramStream implements SttStream {
     }
 
     private void write(byte[] mulaw) {
-        socket.writeBinaryMessage(Buffer.buffer(mulaw));
+        socket.writeBinaryMessage(Buffer.buffer(mulaw), null);
         lastAudioSentNanos = System.nanoTime();
         audioClock.sent(mulaw.length, lastAudioSentNanos);
     }

@@ -1,0 +1,63 @@
+package io.apexvoice.gateway.media;
+
+import io.vertx.core.http.ServerWebSocket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * The media plane's sockets, one {@link MediaConnection} per Twilio Media Streams connection
+ * ({@code CamelVertxWebsocket.connectionKey}). {@link MediaStreamComponent}'s consumer calls {@link #opened} and
+ * {@link #text} on the socket's event loop, in the socket's order; the {@code media-stream} route's CLOSE exchange
+ * calls {@link #closed} on a worker thread, where ending the call may block.
+ */
+@Component("mediaStreams")
+public class MediaStreams {
+
+    static final String CONNECTION_KEY = "CamelVertxWebsocket.connectionKey";
+
+    private final Map<String, MediaConnection> connections = new ConcurrentHashMap<>();
+    private final MediaCallFactory calls;
+    private final CallServices services;
+
+    MediaStreams(MediaCallFactory calls, CallServices services) {
+        this.calls = calls;
+        this.services = services;
+    }
+
+    /** A socket was upgraded: its connection exists before its first frame is read. */
+    void opened(String connectionKey, ServerWebSocket socket) {
+        String signature = socket.headers() == null ? null : socket.headers().get("X-Twilio-Signature");
+        connections.put(connectionKey, new MediaConnection(socket, signature, calls, services));
+    }
+
+    /** A text frame of an open socket, on its event loop. */
+    void text(String connectionKey, String text) {
+        MediaConnection connection = connections.get(connectionKey);
+        if (connection != null) {
+            connection.onText(text);
+        }
+    }
+
+    /** A binary frame of an open socket, on its event loop. */
+    void binary(String connectionKey) {
+        MediaConnection connection = connections.get(connectionKey);
+        if (connection != null) {
+            connection.onBinary();
+        }
+    }
+
+    /** The route's CLOSE event: forgets the connection and ends its call. */
+    public void closed(Exchange exchange) {
+        MediaConnection connection = connections.remove(exchange.getMessage().getHeader(CONNECTION_KEY, String.class));
+        if (connection != null) {
+            connection.onClosed();
+        }
+    }
+
+    /** Sockets open now. */
+    public long openConnections() {
+        return connections.size();
+    }
+}
