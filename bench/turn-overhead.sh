@@ -1,100 +1,84 @@
 #!/usr/bin/env bash
-# Gateway overhead per conversation turn under concurrent calls, on this machine, fully offline.
+# Turn overhead: final transcript → first agent audio frame, seen from Twilio's side, for the gateway (full path:
+# conversation-turn route, session, tenant and LLM permits, Groq SSE → sentence split → TTS cache / Azure → framing)
+# with its Groq and Azure simulators at 0 ms, against the bare pipeline baseline (bench/baselines/bare-pipeline,
+# MODE=pipeline: one Redis GET of ready mu-law audio per final transcript, then 20 ms frames + a mark), the least
+# any voice agent must do. What the gateway adds over the baseline is its own cost per turn.
 #
-# Starts the jar in the local profile (embedded Redis, loopback simulators), sets every simulator's injected latency
-# to zero (Groq first token / inter-token, Azure first byte / chunk interval, Deepgram result delay), runs
-# `simulate-call` with CALLS concurrent calls, then reads the gateway's own histograms from /actuator/prometheus:
-#   apex_turn_latency_seconds  final transcript → first agent audio frame (LLM + split + TTS cache + framing,
-#                              all providers at zero latency: what is left is the gateway and loopback I/O)
-#   apex_stt_final_latency_seconds  caller's last word → final transcript (dominated by 300 ms endpointing)
-# Usage: bench/turn-overhead.sh [CALLS=50] [RAMP_SECONDS=10]      (writes bench/results/turn-overhead-<date>.txt)
+# For each CALLS value, ROUNDS times, alternating with a fresh process each: the pipeline, then the gateway. Each
+# target first gets WARMUP_CALLS calls of one turn (not recorded; warms the JIT and the gateway's TTS cache), then
+# voice-load --mode turn: CALLS concurrent real-time calls ramped over RAMP_SECONDS, each TURNS turns after the
+# greeting; the tool is also the Deepgram endpoint and sends each final transcript itself.
+# The pipeline's TTS_KEY holds TTS_SECONDS of mu-law audio (a 0x7f/0xff pattern) in a throwaway redis-server.
+#
+# Usage: bench/turn-overhead.sh [NAME=VALUE...]      (or the same as environment variables)
+#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=3 (0: none) TTS_SECONDS=1.5  JAR=...  BENCH_SMOKE=1
+# Results: bench/results/turn-overhead-<UTC stamp>.jsonl, the table in bench/README.md.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-calls=${1:-50}
-ramp=${2:-10}
-http_port=${BENCH_HTTP_PORT:-18480}
-media_port=${BENCH_MEDIA_PORT:-18481}
-jar=target/apex-voice-gateway.jar
-[ -f "$jar" ] || ./mvnw -B -q -DskipTests package
-work=$(mktemp -d)
-log="$work/gateway.log"
-mkdir -p bench/results
-out="bench/results/turn-overhead-$(date -u +%Y%m%dT%H%M%SZ).txt"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+parse_args "$@"
+CALLS=${CALLS:-50,200}
+ROUNDS=${ROUNDS:-2}
+RAMP_SECONDS=${RAMP_SECONDS:-10}
+TURNS=${TURNS:-3}
+WARMUP_CALLS=${WARMUP_CALLS:-3}
+TTS_SECONDS=${TTS_SECONDS:-1.5}
+CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS TTS_SECONDS)
+results turn-overhead
+log "turn-overhead: $CMDLINE → $RESULTS"
+gateway_jar > /dev/null
+pipeline_jar > /dev/null
+start_redis
+store_tts "$TTS_SECONDS"
 
-# the demo tenant with its tier's call limits lifted, so the run measures the gateway, not the tenant's admission
-sed -E 's/premium: \{ callsPerMinute: [0-9]+, maxConcurrentCalls: [0-9]+/premium: { callsPerMinute: 100000, maxConcurrentCalls: 10000/' \
-  config/tenants.yaml > "$work/tenants.yaml"
-grep -q "maxConcurrentCalls: 10000" "$work/tenants.yaml" || { echo "could not lift the demo tier's limits" >&2; exit 1; }
-SERVER_PORT=$http_port MEDIA_PORT=$media_port RECORDS_STORE="file:$work/calls" TENANTS_SOURCE="file:$work/tenants.yaml" \
-  java -Xmx512m -jar "$jar" > "$log" 2>&1 &
-gateway=$!
-trap 'kill $gateway 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 90); do grep -q "Provider simulators" "$log" && break; sleep 1; done
-sim() { grep -o "$1=http://127.0.0.1:[0-9]*" "$log" | head -1 | cut -d= -f2; }
-patch() { curl -sf -X PATCH -H 'Content-Type: application/json' -d "$2" "$1/__control/settings" > /dev/null; }
-patch "$(sim groq)" '{"firstTokenDelayMs":0,"interTokenDelayMs":0}'
-patch "$(sim azure-tts)" '{"firstByteDelayMs":0,"chunkIntervalMs":0}'
-patch "$(sim deepgram)" '{"resultDelayMs":0}'
+IFS=, read -r -a calls_list <<< "$CALLS"
+for calls in "${calls_list[@]}"; do
+  for rnd in $(seq 1 "$ROUNDS"); do
+    for target in pipeline gateway; do
+      log "$calls calls, round $rnd/$ROUNDS: $target"
+      start_voice_target "$target"
+      [ "$WARMUP_CALLS" = 0 ] || voice_load "$WORK/warmup.json" turn "$WARMUP_CALLS" 1 1
+      out=$WORK/$target-$calls-$rnd.json
+      voice_load "$out" turn "$calls" "$RAMP_SECONDS" "$TURNS"
+      record "$target" "$rnd" < "$out"
+      "$PY" -c 'import json, sys; r = json.load(open(sys.argv[1])); print("  %s: n=%s p50 %s p90 %s p99 %s max %s ms, timeouts %s, no greeting %s, failed %s" % (sys.argv[2], r["n"], r["p50_ms"], r["p90_ms"], r["p99_ms"], r["max_ms"], r["timeouts"], r["no_greeting"], r["calls_failed"]))' \
+        "$out" "$target" >&2
+      stop_pid "$PID"
+    done
+  done
+done
 
-# one warm-up call (JIT, connection pools, TTS cache for the greeting), then the measured run from clean histograms
-java -jar "$jar" simulate-call --gateway "http://127.0.0.1:$http_port" --calls 2 > /dev/null 2>&1 || true
-curl -s "http://127.0.0.1:$http_port/actuator/prometheus" > "$work/before.prom"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
-ticks_before=$(cpu_ticks)
-start=$(date +%s)
-java -jar "$jar" simulate-call --gateway "http://127.0.0.1:$http_port" --calls "$calls" --ramp "$ramp" > "$work/sim.txt" 2>&1 \
-  && status=ok || status="some calls failed"
-elapsed=$(( $(date +%s) - start ))
-gateway_cpu_s=$(( ($(cpu_ticks) - ticks_before) / $(getconf CLK_TCK) ))
-curl -s "http://127.0.0.1:$http_port/actuator/prometheus" > "$work/after.prom"
-
-python3 - "$calls" "$ramp" "$elapsed" "$status" "$work/before.prom" "$work/after.prom" "$gateway_cpu_s" "$(nproc)" <<'PY' > "$out"
-import re, sys
-calls, ramp, elapsed, status, before_file, after_file, cpu_s, cores = sys.argv[1:9]
-before, after = open(before_file).read(), open(after_file).read()
-def buckets(text, name, having=""):
-    out = {}
-    for m in re.finditer(r'^%s_bucket\{([^}]*)\} ([0-9.eE+-]+)' % name, text, re.M):
-        labels = m.group(1)
-        if having not in labels:
-            continue
-        le_text = re.search(r'le="([^"]+)"', labels).group(1)
-        le = float('inf') if le_text == '+Inf' else float(le_text)
-        out[le] = out.get(le, 0) + float(m.group(2))
-    return out
-def quantiles(name, having=""):
-    b, a = buckets(before, name, having), buckets(after, name, having)
-    diff = sorted((le, a[le] - b.get(le, 0)) for le in a)
-    total = diff[-1][1] if diff else 0
-    res = {}
-    for q in (0.5, 0.95, 0.99):
-        res[q] = next((le for le, c in diff if total and c >= q * total), float('nan'))
-    return total, res
-def gauge(text, name):
-    m = re.search(r'^%s(\{[^}]*\})? ([0-9.eE+-]+)' % name, text, re.M)
-    return float(m.group(2)) if m else float('nan')
-print(f"calls={calls} ramp={ramp}s wall={elapsed}s result={status}")
-print(f"gateway process CPU during the run: {cpu_s} s = {int(cpu_s) / int(elapsed) * 100:.0f}% of one core "
-      f"({int(cpu_s) / int(elapsed) / int(cores) * 100:.0f}% of the machine's {cores} cores; the rest is the load generator, "
-      f"the simulators and Redis)")
-for name, having, label in (
-        ("apex_turn_latency_seconds", "", "turn (final transcript -> first agent frame), providers at 0 ms"),
-        ("apex_llm_first_token_seconds", "", "  of which: LLM request -> first token (loopback SSE)"),
-        ("apex_tts_first_byte_seconds", 'cache="miss"', "  of which: TTS request -> first audio byte, cache misses"),
-        ("apex_tts_first_byte_seconds", 'cache="hit"', "  TTS cache hits -> first audio byte"),
-        ("apex_stt_final_latency_seconds", "", "STT (last word -> final transcript), endpointing 300 ms")):
-    n, q = quantiles(name, having)
-    if n:
-        print(f"{label}: n={int(n)} p50<={q[0.5]*1000:.1f} ms p95<={q[0.95]*1000:.1f} ms p99<={q[0.99]*1000:.1f} ms")
-    else:  # a timer without a histogram: its mean
-        count, total = (sum(float(m.group(2)) - 0 for m in re.finditer(r'^%s_%s\{([^}]*)\} ([0-9.eE+-]+)' % (name, kind), text, re.M)
-                            if having in m.group(1)) for kind, text in (("count", after), ("sum", after)))
-        count0, total0 = (sum(float(m.group(2)) for m in re.finditer(r'^%s_%s\{([^}]*)\} ([0-9.eE+-]+)' % (name, kind), text, re.M)
-                              if having in m.group(1)) for kind, text in (("count", before), ("sum", before)))
-        n = count - count0
-        print(f"{label}: n={int(n)} mean={(total - total0) / n * 1000:.1f} ms" if n else f"{label}: n=0")
-heap = sum(float(m.group(1)) for m in re.finditer(r'^jvm_memory_used_bytes\{[^}]*area="heap"[^}]*\} ([0-9.eE+-]+)', after, re.M))
-print(f"heap used after run: {heap/1e6:.0f} MB")
+md=$WORK/turn-overhead.md
+"$PY" - "$RESULTS" "$TURNS" > "$md" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+turns = sys.argv[2]
+f = lambda x: "—" if x is None else f"{x:.1f}"
+def cell(r):
+    extra = [f"{r[k]} {k.replace('_', ' ')}" for k in ("timeouts", "no_greeting", "calls_failed", "calls_dropped") if r.get(k)]
+    return f"{f(r['p50_ms'])} / {f(r['p99_ms'])} / {f(r['max_ms'])} (n={r['n']}{', ' + ', '.join(extra) if extra else ''})"
+print("Final transcript (sent by the tool as Deepgram) → first agent media frame on the call's Twilio socket, "
+      f"{turns} turns per call after the greeting. Bare pipeline (`MODE=pipeline`, one Redis GET per turn) vs the "
+      "gateway with its Groq and Azure simulators at 0 ms; each row a fresh process, after a warm-up.\n")
+print("| concurrent calls | round | pipeline p50 / p99 / max ms | gateway p50 / p99 / max ms |")
+print("|---|---|---|---|")
+calls_values = sorted({r["calls"] for r in rows})
+med = {}
+for c in calls_values:
+    by = {t: sorted((r for r in rows if r["calls"] == c and r["target"] == t), key=lambda r: r["round"]) for t in ("pipeline", "gateway")}
+    for i in range(max(len(v) for v in by.values())):
+        cells = [cell(by[t][i]) if i < len(by[t]) else "—" for t in ("pipeline", "gateway")]
+        print(f"| {c} | {i + 1} | {cells[0]} | {cells[1]} |")
+    for t in ("pipeline", "gateway"):
+        med[(c, t)] = {k: statistics.median([r[k] for r in by[t] if r[k] is not None] or [float("nan")]) for k in ("p50_ms", "p99_ms", "max_ms")}
+    print(f"| {c} | **median** | " + " | ".join(f"**{f(med[(c, t)]['p50_ms'])} / {f(med[(c, t)]['p99_ms'])}** / {f(med[(c, t)]['max_ms'])}"
+                                           for t in ("pipeline", "gateway")) + " |")
+c = 200 if 200 in calls_values else calls_values[-1]
+p, g = med[(c, "pipeline")]["p99_ms"], med[(c, "gateway")]["p99_ms"]
+print(f"\np99 at {c} calls (medians): gateway {f(g)} ms vs pipeline {f(p)} ms = {g / p:.2f}×; the gateway's own cost "
+      f"per turn at p99 ≈ {f(g - p)} ms." if p else "")
 PY
-grep "^summary" "$work/sim.txt" >> "$out"
-cat "$out"
+footer "$CMDLINE" >> "$md"
+echo
+cat "$md"
+publish turn-overhead "$md"

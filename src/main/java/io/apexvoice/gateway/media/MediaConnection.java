@@ -6,7 +6,10 @@ import io.apexvoice.gateway.media.TwilioMessage.Mark;
 import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.media.TwilioMessage.Stop;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -14,7 +17,7 @@ import org.slf4j.MDC;
 /**
  * One Twilio Media Streams socket: decodes its frames and drives the call it carries. Frames arrive on the socket's
  * event loop, one at a time and in Twilio's order (one TCP connection), so the connection needs no lock and no
- * reordering; nothing here blocks. A {@code sequenceNumber} at or below the last one seen is a duplicate and is
+ * reordering; nothing here blocks, and a media frame costs no allocation but its message and payload. A {@code sequenceNumber} at or below the last one seen is a duplicate and is
  * dropped. Malformed frames (bad JSON, unknown event, bad base64, another stream's streamSid) are counted and
  * dropped; past {@code maxMalformedFrames} only this socket is closed (1008).
  * <p>Ending the call (Redis, call record: blocking) never happens here: a {@code stop} notes its reason and closes
@@ -24,6 +27,8 @@ final class MediaConnection {
 
     private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
     private static final String NO_TENANT = "unknown";
+    /** Vert.x's own limit for a WebSocket message, kept now that frames are put together here. */
+    static final int MAX_MESSAGE_BYTES = 256 * 1024;
 
     private final ServerWebSocket socket;
     private final String upgradeSignature;
@@ -32,6 +37,9 @@ final class MediaConnection {
     private long lastSequence;
     private int malformed;
     private String streamSid;
+    private Buffer fragments;
+    private boolean binaryMessage;
+    private boolean oversized;
     private volatile CallRuntime call;
     private volatile String endReason = "socket closed";
     private volatile boolean closed;
@@ -46,14 +54,55 @@ final class MediaConnection {
         this.services = services;
     }
 
-    /** One text frame, on the socket's event loop. */
-    void onText(String text) {
+    /**
+     * One WebSocket frame, on the socket's event loop. A message split over continuation frames is put back
+     * together (up to {@link #MAX_MESSAGE_BYTES}); a whole text message is decoded from its bytes.
+     */
+    void onFrame(WebSocketFrame frame) {
         if (closed) {
             return;
         }
+        if (frame.isText() || frame.isBinary()) {
+            binaryMessage = frame.isBinary();
+            oversized = false;
+            fragments = null;
+            if (frame.isFinal()) {
+                onMessage(frame.binaryData());
+            } else {
+                fragments = Buffer.buffer().appendBuffer(frame.binaryData());
+            }
+        } else if (frame.isContinuation() && (fragments != null || oversized)) {
+            if (!oversized) {
+                fragments.appendBuffer(frame.binaryData());
+                if (fragments.length() > MAX_MESSAGE_BYTES) {
+                    fragments = null;
+                    oversized = true;
+                    malformed("oversized_message");
+                }
+            }
+            if (frame.isFinal()) {
+                Buffer whole = fragments;
+                fragments = null;
+                oversized = false;
+                if (whole != null) {
+                    onMessage(whole);
+                }
+            }
+        }
+    }
+
+    private void onMessage(Buffer data) {
+        if (binaryMessage) {
+            malformed("binary_frame");
+            return;
+        }
+        ByteBuf bytes = data.getByteBuf();
         TwilioMessage message;
         try {
-            message = TwilioMediaCodec.decode(text);
+            message = bytes.hasArray()
+                    ? TwilioMediaCodec.decode(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(),
+                            bytes.readableBytes(), streamSid)
+                    : TwilioMediaCodec.decode(data.getBytes(), 0, data.length(), streamSid);
         } catch (MalformedMessageException e) {
             malformed(e.kind().name());
             return;
@@ -66,11 +115,6 @@ final class MediaConnection {
             lastSequence = sequence;
         }
         deliver(message);
-    }
-
-    /** A binary frame: Twilio never sends one. */
-    void onBinary() {
-        malformed("binary_frame");
     }
 
     boolean isOpen() {

@@ -112,16 +112,6 @@ public class MediaStreamComponent extends VertxWebsocketComponent {
             streams.opened(connectionKey, webSocket);
             super.onOpen(connectionKey, remote, routingContext, webSocket);
         }
-
-        @Override
-        public void onMessage(String connectionKey, Object message, SocketAddress remote,
-                RoutingContext routingContext) {
-            if (message instanceof String text) {
-                streams.text(connectionKey, text);
-            } else {
-                streams.binary(connectionKey);
-            }
-        }
     }
 
     /**

@@ -26,26 +26,16 @@ public class MediaStreams {
         this.services = services;
     }
 
-    /** A socket was upgraded: its connection exists before its first frame is read. */
+    /**
+     * A socket was upgraded: its connection exists before its first frame is read, and the socket's frames go
+     * straight to it (instead of the component's message handlers, which would make a String of every frame and
+     * look the connection up by key).
+     */
     void opened(String connectionKey, ServerWebSocket socket) {
         String signature = socket.headers() == null ? null : socket.headers().get("X-Twilio-Signature");
-        connections.put(connectionKey, new MediaConnection(socket, signature, calls, services));
-    }
-
-    /** A text frame of an open socket, on its event loop. */
-    void text(String connectionKey, String text) {
-        MediaConnection connection = connections.get(connectionKey);
-        if (connection != null) {
-            connection.onText(text);
-        }
-    }
-
-    /** A binary frame of an open socket, on its event loop. */
-    void binary(String connectionKey) {
-        MediaConnection connection = connections.get(connectionKey);
-        if (connection != null) {
-            connection.onBinary();
-        }
+        MediaConnection connection = new MediaConnection(socket, signature, calls, services);
+        connections.put(connectionKey, connection);
+        socket.textMessageHandler(null).binaryMessageHandler(null).frameHandler(connection::onFrame);
     }
 
     /** The route's CLOSE event: forgets the connection and ends its call. */

@@ -51,15 +51,38 @@ public final class TwilioMediaCodec {
      * @throws MalformedMessageException bad JSON, unknown event, a missing field, bad base64 or an empty payload
      */
     public static TwilioMessage decode(String text) throws MalformedMessageException {
-        Fields f = new Fields();
         try (JsonParser parser = PARSERS.createParser(text)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedMessageException(Kind.invalid_json, "not a JSON object");
-            }
-            f.read(parser);
+            return decode(parser);
         } catch (IOException e) {
             throw new MalformedMessageException(Kind.invalid_json, "not JSON");
         }
+    }
+
+    /**
+     * The media plane's entry: one text message as the socket's bytes. A plain inbound {@code media} frame (every
+     * frame but a handful per call) is read by {@link MediaFrameScanner} without a String or parser; anything else
+     * goes through the parser, with the same result {@link #decode(String)} gives.
+     * @param knownStreamSid the stream's sid once known, reused for frames that carry it; may be null
+     */
+    public static TwilioMessage decode(byte[] bytes, int offset, int length, String knownStreamSid)
+            throws MalformedMessageException {
+        Media media = MediaFrameScanner.scan(bytes, offset, length, knownStreamSid);
+        if (media != null) {
+            return media;
+        }
+        try (JsonParser parser = PARSERS.createParser(bytes, offset, length)) {
+            return decode(parser);
+        } catch (IOException e) {
+            throw new MalformedMessageException(Kind.invalid_json, "not JSON");
+        }
+    }
+
+    private static TwilioMessage decode(JsonParser parser) throws IOException, MalformedMessageException {
+        Fields f = new Fields();
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new MalformedMessageException(Kind.invalid_json, "not a JSON object");
+        }
+        f.read(parser);
         String event = f.event == null ? "" : f.event;
         return switch (event) {
             case "media" -> new Media(f.number(f.sequence), required(f.streamSid, "streamSid"),

@@ -5,28 +5,34 @@ import java.util.OptionalLong;
 /**
  * Maps a position in the audio sent on one STT connection (seconds since its first byte, the time base of the
  * provider's results) back to the wall-clock moment that audio was sent, so "end of speech → final transcript" can
- * be measured. Keeps the last {@value #CAPACITY} sends (about a minute of 20 ms frames). Not thread-safe: owned by
- * the stream's context. Mu-law 8 kHz: 8000 bytes per second.
+ * be measured. Keeps the last {@value #CAPACITY} sends (about 10 s of 20 ms frames, far more than a provider's result
+ * lags the audio) in two rings, 8 KiB per call. Not thread-safe: owned by the stream's context. Mu-law 8 kHz: 8000
+ * bytes per second.
  */
 public final class AudioClock {
 
-    static final int CAPACITY = 4096;
+    static final int CAPACITY = 512;
 
-    private final long[] startOffsets = new long[CAPACITY];
+    /** Send i covers audio bytes (end of send i-1, endOffsets[i]]; sends are contiguous. */
     private final long[] endOffsets = new long[CAPACITY];
     private final long[] sentAtNanos = new long[CAPACITY];
     private int count;
     private int head;
     private long total;
+    /** Where the oldest send still kept starts. */
+    private long windowStart;
 
     /** {@code bytes} of audio were written to the connection at {@code nanos} ({@link System#nanoTime()}). */
     public void sent(int bytes, long nanos) {
-        startOffsets[head] = total;
+        if (count == CAPACITY) {
+            windowStart = endOffsets[head];
+        } else {
+            count++;
+        }
         total += bytes;
         endOffsets[head] = total;
         sentAtNanos[head] = nanos;
         head = (head + 1) % CAPACITY;
-        count = Math.min(count + 1, CAPACITY);
     }
 
     /** A new connection: its audio time starts again at zero. */
@@ -34,6 +40,7 @@ public final class AudioClock {
         count = 0;
         head = 0;
         total = 0;
+        windowStart = 0;
     }
 
     /**
@@ -41,19 +48,26 @@ public final class AudioClock {
      * just past the last byte sent (provider timestamps are rounded) maps to the last send.
      */
     public OptionalLong sentAt(double seconds) {
-        if (count == 0) {
+        long offset = Math.min(total, Math.max(1, Math.round(seconds * 8000)));
+        if (count == 0 || offset <= windowStart) {
             return OptionalLong.empty();
         }
-        long offset = Math.min(total, Math.max(1, Math.round(seconds * 8000)));
-        for (int i = 0; i < count; i++) {
-            int index = Math.floorMod(head - count + i, CAPACITY);
-            if (startOffsets[index] >= offset) {
-                return OptionalLong.empty();
-            }
-            if (endOffsets[index] >= offset) {
-                return OptionalLong.of(sentAtNanos[index]);
+        // the first send (oldest first) whose end reaches the offset
+        int low = 0;
+        int high = count - 1;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (endOffsets[slot(mid)] >= offset) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return OptionalLong.empty();
+        return OptionalLong.of(sentAtNanos[slot(low)]);
+    }
+
+    /** The ring index of the i-th oldest send kept. */
+    private int slot(int i) {
+        return Math.floorMod(head - count + i, CAPACITY);
     }
 }

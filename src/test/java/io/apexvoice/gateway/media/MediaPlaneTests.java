@@ -20,7 +20,9 @@ import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -275,6 +277,41 @@ class MediaPlaneTests {
         Await.until(Duration.ofSeconds(5), () -> activeCalls.find(callSid).isEmpty(), "the flooded call to end");
         CallResult other = healthy.join().results().get(0);
         assertThat(other.outcome()).as(other.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+    }
+
+    @Test
+    void putsFragmentedMessagesTogetherAndRefusesBinaryAndOversizedOnes() throws Exception {
+        CallSid callSid = RandomIds.callSid();
+        String token = tokenFor(callSid);
+        WebSocket socket = connect();
+        CompletableFuture<Short> closeCode = new CompletableFuture<>();
+        socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode()));
+        socket.writeTextMessage(connected());
+        socket.writeTextMessage(start(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
+        Await.until(Duration.ofSeconds(5), () -> activeCalls.find(callSid).isPresent(), "the call to start");
+        double binaryBefore = malformed("binary_frame");
+        double oversizedBefore = malformed("oversized_message");
+
+        socket.writeBinaryMessage(Buffer.buffer(new byte[] {1, 2, 3}));
+        String chunk = "x".repeat(60 * 1024);
+        socket.writeFrame(WebSocketFrame.textFrame("{\"event\":\"media\",\"pad\":\"" + chunk, false));
+        for (int i = 0; i < 4; i++) {
+            socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(chunk), false));
+        }
+        socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("\"}"), true));
+        Await.until(Duration.ofSeconds(5), () -> malformed("oversized_message") == oversizedBefore + 1,
+                "the oversized message refused");
+        assertThat(malformed("binary_frame")).isEqualTo(binaryBefore + 1);
+        assertThat(closeCode).isNotDone();
+
+        String stop = TwilioMediaCodec.encode(new TwilioMessage.Stop(2, "MZ" + callSid.value().substring(2),
+                "AC00000000000000000000000000000000", callSid.value()));
+        int half = stop.length() / 2;
+        socket.writeFrame(WebSocketFrame.textFrame(stop.substring(0, half), false));
+        socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(stop.substring(half)), true));
+
+        assertThat(closeCode.get(5, TimeUnit.SECONDS)).as("a stop put together from two frames").isEqualTo((short) 1000);
+        Await.until(Duration.ofSeconds(5), () -> activeCalls.find(callSid).isEmpty(), "the stopped call to end");
     }
 
     @Test
