@@ -10,7 +10,7 @@
 # request a signed first delivery with a fresh CallSid, WARMUP_SECONDS then ROUND_SECONDS measured.
 #
 # Usage: bench/intake.sh [NAME=VALUE...]      (or the same as environment variables)
-#   ROUNDS=3 CONCURRENCY=50 ROUND_SECONDS=10 WARMUP_SECONDS=2 PREWARM_SECONDS=5 FASTAPI_WORKERS=2
+#   ROUNDS=3 CONCURRENCY=50 ROUND_SECONDS=10 WARMUP_SECONDS=2 PREWARM_SECONDS=30 FASTAPI_WORKERS=2
 #   SKIP_FASTAPI=1 (gateway only, when /usr/bin/python3 lacks fastapi/uvicorn/redis)  JAR=...  BENCH_SMOKE=1
 # Results: bench/results/intake-<UTC stamp>.jsonl, the table in bench/README.md.
 set -euo pipefail
@@ -20,7 +20,7 @@ ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-50}
 ROUND_SECONDS=${ROUND_SECONDS:-10} # (not SECONDS: bash's own $SECONDS counts the script's run time)
 WARMUP_SECONDS=${WARMUP_SECONDS:-2}
-PREWARM_SECONDS=${PREWARM_SECONDS:-5}
+PREWARM_SECONDS=${PREWARM_SECONDS:-30}
 SKIP_FASTAPI=${SKIP_FASTAPI:-0}
 CMDLINE=$(command_line ROUNDS CONCURRENCY ROUND_SECONDS WARMUP_SECONDS PREWARM_SECONDS)
 results intake

@@ -74,12 +74,17 @@ final class MediaFrameScanner {
 
     private boolean topLevel() {
         skipSpace();
+        return object(this::topField) && trailingSpaceOnly();
+    }
+
+    /** One object: each field's key span handed to {@code field}, which reads the value; ends after the brace. */
+    private boolean object(Field field) {
         if (!take('{')) {
             return false;
         }
         skipSpace();
         if (take('}')) {
-            return trailingSpaceOnly();
+            return true;
         }
         do {
             skipSpace();
@@ -93,12 +98,18 @@ final class MediaFrameScanner {
                 return false;
             }
             skipSpace();
-            if (!topField(keyStart, keyEnd)) {
+            if (!field.read(keyStart, keyEnd)) {
                 return false;
             }
             skipSpace();
         } while (take(','));
-        return take('}') && trailingSpaceOnly();
+        return take('}');
+    }
+
+    /** Reads the value of the field whose key spans [keyStart, keyEnd); false when the frame is not plain. */
+    @FunctionalInterface
+    private interface Field {
+        boolean read(int keyStart, int keyEnd);
     }
 
     private boolean topField(int keyStart, int keyEnd) {
@@ -132,61 +143,38 @@ final class MediaFrameScanner {
     }
 
     private boolean mediaFields() {
-        if (!take('{')) {
-            return false;
-        }
         // a repeated media object replaces the earlier one, as in the full parser
         trackStart = -1;
         payloadStart = -1;
         chunk = 0;
         timestamp = 0;
-        skipSpace();
-        if (take('}')) {
-            return true;
+        return object(this::mediaField);
+    }
+
+    private boolean mediaField(int keyStart, int keyEnd) {
+        if (key(keyStart, keyEnd, "chunk")) {
+            chunk = number();
+            return chunk >= 0;
         }
-        do {
-            skipSpace();
-            int keyStart = pos + 1;
-            if (!stringValue()) {
-                return false;
-            }
-            int keyEnd = pos - 1;
-            skipSpace();
-            if (!take(':')) {
-                return false;
-            }
-            skipSpace();
-            if (key(keyStart, keyEnd, "chunk")) {
-                chunk = number();
-                if (chunk < 0) {
-                    return false;
-                }
-            } else if (key(keyStart, keyEnd, "timestamp")) {
-                timestamp = number();
-                if (timestamp < 0) {
-                    return false;
-                }
-            } else {
-                int valueStart = pos + 1;
-                if (!scalarValue()) {
-                    return false;
-                }
-                if (key(keyStart, keyEnd, "payload") || key(keyStart, keyEnd, "track")) {
-                    if (!isString(valueStart)) {
-                        return false;
-                    }
-                    if (in[keyStart] == 'p') {
-                        payloadStart = valueStart;
-                        payloadEnd = pos - 1;
-                    } else {
-                        trackStart = valueStart;
-                        trackEnd = pos - 1;
-                    }
-                }
-            }
-            skipSpace();
-        } while (take(','));
-        return take('}');
+        if (key(keyStart, keyEnd, "timestamp")) {
+            timestamp = number();
+            return timestamp >= 0;
+        }
+        int valueStart = pos + 1;
+        if (!scalarValue()) {
+            return false;
+        }
+        if (key(keyStart, keyEnd, "payload")) {
+            payloadStart = valueStart;
+            payloadEnd = pos - 1;
+            return isString(valueStart);
+        }
+        if (key(keyStart, keyEnd, "track")) {
+            trackStart = valueStart;
+            trackEnd = pos - 1;
+            return isString(valueStart);
+        }
+        return true;
     }
 
     /** A non-negative integer, quoted (as Twilio sends it) or bare; -1 for anything else. */
