@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  * (readiness {@code REFUSING_TRAFFIC}: shutting down, see {@code media.CallDrain}), else checked against the
  * tenant's tier: the per-minute webhook rate window first, then a concurrent-call slot (released by the terminal
  * status callback or the end of the media stream). A call that already holds its slot (an outbound campaign call the
- * dispatcher admitted) is not rate-limited again.
+ * dispatcher admitted) is not rate-limited again. The answers are built before the script runs, since it stores the
+ * one it gives; for an outbound campaign call that reads the contact's variables first (one more round trip).
  * In: {@code apexTenant}, {@code callSid}, {@code twilioForm}. Out: the TwiML body; property {@code callAdmitted}
  * (true for the first delivery of a connected call: its record is to be created) and {@code callAdmission}.
  */

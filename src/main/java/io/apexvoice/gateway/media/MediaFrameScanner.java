@@ -14,8 +14,6 @@ import java.util.Arrays;
  */
 final class MediaFrameScanner {
 
-    private static final byte[] MEDIA_EVENT = "media".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] INBOUND = "inbound".getBytes(StandardCharsets.US_ASCII);
     private static final int[] BASE64 = new int[128];
     /** Longer digit strings go to the full parser, which knows where a long overflows. */
     private static final int MAX_DIGITS = 18;
@@ -57,7 +55,7 @@ final class MediaFrameScanner {
      */
     static Media scan(byte[] in, int offset, int length, String knownStreamSid) {
         MediaFrameScanner s = new MediaFrameScanner(in, offset, length);
-        if (!s.topLevel() || !s.equalsSpan(s.eventStart, s.eventEnd, MEDIA_EVENT) || s.sidStart < 0
+        if (!s.topLevel() || !s.equalsSpan(s.eventStart, s.eventEnd, "media") || s.sidStart < 0
                 || s.sidEnd == s.sidStart || !s.mediaObject || s.payloadStart < 0 || s.payloadEnd == s.payloadStart) {
             return null;
         }
@@ -66,7 +64,7 @@ final class MediaFrameScanner {
             return null;
         }
         String track = s.trackStart < 0 ? null
-                : s.equalsSpan(s.trackStart, s.trackEnd, INBOUND) ? "inbound" : s.string(s.trackStart, s.trackEnd);
+                : s.equalsSpan(s.trackStart, s.trackEnd, "inbound") ? "inbound" : s.string(s.trackStart, s.trackEnd);
         String streamSid = knownStreamSid != null && s.equalsSpan(s.sidStart, s.sidEnd, knownStreamSid)
                 ? knownStreamSid : s.string(s.sidStart, s.sidEnd);
         return new Media(s.sequence, streamSid, track, s.chunk, s.timestamp, payload);
@@ -113,11 +111,11 @@ final class MediaFrameScanner {
     }
 
     private boolean topField(int keyStart, int keyEnd) {
-        if (key(keyStart, keyEnd, "media")) {
+        if (equalsSpan(keyStart, keyEnd, "media")) {
             mediaObject = true;
             return mediaFields();
         }
-        if (key(keyStart, keyEnd, "sequenceNumber")) {
+        if (equalsSpan(keyStart, keyEnd, "sequenceNumber")) {
             sequence = number();
             return sequence >= 0;
         }
@@ -125,20 +123,16 @@ final class MediaFrameScanner {
         if (!scalarValue()) {
             return false;
         }
-        if (key(keyStart, keyEnd, "event")) {
-            return isString(valueStart) && setEvent(valueStart, pos - 1);
+        if (equalsSpan(keyStart, keyEnd, "event")) {
+            eventStart = valueStart;
+            eventEnd = pos - 1;
+            return isString(valueStart);
         }
-        if (key(keyStart, keyEnd, "streamSid")) {
+        if (equalsSpan(keyStart, keyEnd, "streamSid")) {
             sidStart = valueStart;
             sidEnd = pos - 1;
             return isString(valueStart);
         }
-        return true;
-    }
-
-    private boolean setEvent(int start, int stop) {
-        eventStart = start;
-        eventEnd = stop;
         return true;
     }
 
@@ -152,11 +146,11 @@ final class MediaFrameScanner {
     }
 
     private boolean mediaField(int keyStart, int keyEnd) {
-        if (key(keyStart, keyEnd, "chunk")) {
+        if (equalsSpan(keyStart, keyEnd, "chunk")) {
             chunk = number();
             return chunk >= 0;
         }
-        if (key(keyStart, keyEnd, "timestamp")) {
+        if (equalsSpan(keyStart, keyEnd, "timestamp")) {
             timestamp = number();
             return timestamp >= 0;
         }
@@ -164,12 +158,12 @@ final class MediaFrameScanner {
         if (!scalarValue()) {
             return false;
         }
-        if (key(keyStart, keyEnd, "payload")) {
+        if (equalsSpan(keyStart, keyEnd, "payload")) {
             payloadStart = valueStart;
             payloadEnd = pos - 1;
             return isString(valueStart);
         }
-        if (key(keyStart, keyEnd, "track")) {
+        if (equalsSpan(keyStart, keyEnd, "track")) {
             trackStart = valueStart;
             trackEnd = pos - 1;
             return isString(valueStart);
@@ -249,28 +243,12 @@ final class MediaFrameScanner {
         return pos == end;
     }
 
-    private boolean key(int start, int stop, String name) {
-        return equalsSpan(start, stop, name);
-    }
-
     private boolean equalsSpan(int start, int stop, String value) {
         if (start < 0 || stop - start != value.length()) {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {
             if (in[start + i] != value.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean equalsSpan(int start, int stop, byte[] value) {
-        if (start < 0 || stop - start != value.length) {
-            return false;
-        }
-        for (int i = 0; i < value.length; i++) {
-            if (in[start + i] != value[i]) {
                 return false;
             }
         }

@@ -34,19 +34,17 @@ class RecordsConfiguration {
                                     FirestoreProperties firestoreProperties, Clock clock, MeterRegistry meters,
                                     ConfigurableListableBeanFactory beans) {
         String store = properties.store();
+        CallRecordStore inner;
         if (store.startsWith(FILE_PREFIX)) {
-            // behind the same buffer as Firestore: no disk write (and fsync) on a webhook thread or the media plane
-            return new WriteBehindCallRecordStore(
-                    new FileCallRecordStore(Path.of(store.substring(FILE_PREFIX.length())), clock),
-                    properties.bufferSettings(), clock, meters);
+            inner = new FileCallRecordStore(Path.of(store.substring(FILE_PREFIX.length())), clock);
+        } else if (store.equals("firestore")) {
+            inner = new FirestoreCallRecordStore(FirestoreConfiguration.clientFor(firestore, beans, "callRecordStore"),
+                    clock, firestoreProperties.timeout());
+        } else {
+            throw new IllegalStateException("RECORDS_STORE must be file:<dir> or firestore, was: " + store);
         }
-        if (store.equals("firestore")) {
-            FirestoreCallRecordStore firestoreStore =
-                    new FirestoreCallRecordStore(FirestoreConfiguration.clientFor(firestore, beans, "callRecordStore"),
-                            clock, firestoreProperties.timeout());
-            return new WriteBehindCallRecordStore(firestoreStore, properties.bufferSettings(), clock, meters);
-        }
-        throw new IllegalStateException("RECORDS_STORE must be file:<dir> or firestore, was: " + store);
+        // every store behind the buffer: no disk or network write on a webhook thread or the media plane
+        return new WriteBehindCallRecordStore(inner, properties.bufferSettings(), clock, meters);
     }
 
     @Bean

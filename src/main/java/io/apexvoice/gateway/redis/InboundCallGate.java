@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * the tenant's rate window {@code rl:{tenant}:<minute>} and its concurrent-call slots {@code rl:{tenant}:active},
  * decided and written by one Lua script. A first delivery is counted and admitted (or refused), and the TwiML it
  * gets is stored under its idempotency key in the same step, so a duplicate, however close behind, gets that TwiML
- * back at once; there is no "pending" state to wait on.
+ * back at once. Only a key claimed by the cluster-mode steps below (another process mid-decision) is waited on.
  * <p>On Redis Cluster the idempotency key ({@code {callSid}} slot) and the tenant's keys ({@code {tenant}} slot) cannot
  * meet in one script, so the same decision takes three steps: claim the key ({@code SET NX}), run the tenant's part
  * in its slot, store the TwiML ({@code SET XX KEEPTTL}); a duplicate that finds the key still claimed waits for
