@@ -10,6 +10,8 @@
 #   BENCH_RESULTS_DIR   where the JSONL results go (default bench/results; WORK when BENCH_SMOKE=1)
 #   BENCH_README        the Markdown file publish writes (default bench/README.md)
 #   GATEWAY_HEAP        -Xmx of the gateway and the bare pipeline (default 1g; -Xms256m)
+#   GATEWAY_JAVA_OPTS   the gateway's JVM options (default -XX:+UseZGC, as the container image runs it: pom.xml, Jib
+#                       jvmFlags); the baselines run with the JVM's defaults (G1)
 #   BENCH_JAVA_OPTS     more JVM options for both (smoke.sh: -XX:TieredStopAtLevel=1, a faster start)
 set -euo pipefail
 
@@ -183,7 +185,8 @@ start_gateway() {
   (cd "$ROOT" && SERVER_PORT=$GP MEDIA_PORT=$MP REDIS_URL="redis://127.0.0.1:$RP/$db" TENANTS_SOURCE="file:$tenants" \
     RECORDS_STORE="file:$WORK/calls-$GW_N" PUBLIC_BASE_URL="http://127.0.0.1:$GP" \
     DEEPGRAM_URL="ws://127.0.0.1:$SP/v1/listen" DEEPGRAM_API_KEY=bench-deepgram-key \
-    exec java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} -jar "$jar") > "$GW_LOG" 2>&1 &
+    exec java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS--XX:+UseZGC} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
+    > "$GW_LOG" 2>&1 &
   PID=$!
   track "$PID"
   wait_http "http://127.0.0.1:$GP/health" 120 "$PID" "$GW_LOG"
@@ -250,16 +253,26 @@ start_fastapi() {
   log "fastapi up: pid $FASTAPI_PID port $FP redis $RP/$db"
 }
 
-# zero_simulators: the gateway's Groq and Azure TTS simulators answer at once (no injected latency)
+# zero_simulators: the gateway's Groq and Azure TTS simulators answer at once (no injected latency) and without the
+# Groq quota (600 requests per minute by default: the turn measures would hit it and time fallback phrases instead)
 zero_simulators() {
   local groq azure
   groq=$(grep -o 'groq=http://127.0.0.1:[0-9]*' "$GW_LOG" | head -1 | cut -d= -f2)
   azure=$(grep -o 'azure-tts=http://127.0.0.1:[0-9]*' "$GW_LOG" | head -1 | cut -d= -f2)
   [ -n "$groq" ] && [ -n "$azure" ] || die "simulator URLs not found in $GW_LOG"
-  curl -sf -X PATCH -H 'Content-Type: application/json' -d '{"firstTokenDelayMs":0,"interTokenDelayMs":0}' \
+  curl -sf -X PATCH -H 'Content-Type: application/json' \
+    -d '{"firstTokenDelayMs":0,"interTokenDelayMs":0,"rpm":100000000,"tpm":2000000000,"rpd":2000000000}' \
     "$groq/__control/settings" > /dev/null || die "could not zero the Groq simulator ($groq)"
   curl -sf -X PATCH -H 'Content-Type: application/json' -d '{"firstByteDelayMs":0,"chunkIntervalMs":0}' \
     "$azure/__control/settings" > /dev/null || die "could not zero the Azure TTS simulator ($azure)"
+}
+
+# fallbacks TARGET: turns the gateway answered with its fallback phrase so far (apex_turn_fallbacks_total, every
+# reason); 0 for the baselines, which have none
+fallbacks() {
+  [ "$1" = gateway ] || { echo 0; return; }
+  curl -sf "http://127.0.0.1:$GP/actuator/prometheus" |
+    awk '/^apex_turn_fallbacks_total/ { n += $NF } END { printf "%d\n", n }'
 }
 
 # machine_line: cores, CPU model, RAM, Java, Node and Redis versions on one line

@@ -8,7 +8,7 @@
 # failed and the Twilio → STT delay p99 < 20 ms. capacity = the largest ok step. CPU µs per frame is the target
 # process's CPU time in the window over the frames it relayed.
 # Then the burst rows: a fresh relay and a fresh gateway, the first step BURST_CALLS calls at once (ramp 1 s);
-# lost must be 0. The gateway's burst run also reads its heap (jcmd GC.run + GC.heap_info): before any call, with
+# lost must be 0. The gateway's burst run also reads its heap (jcmd GC.class_histogram: the bytes of live objects after a full GC, whichever the collector): before any call, with
 # BURST_CALLS calls live, and in a second step with HEAP_CALLS calls live (the readings' full GCs pause the gateway
 # mid-step, so the burst rows report frames lost, not delay).
 #
@@ -32,11 +32,10 @@ gateway_jar > /dev/null
 pipeline_jar > /dev/null
 start_redis # the gateway's Redis (the relay needs none)
 
-# heap.sh: used heap in KiB after a full GC of process $1 (CALLS in env from media-load)
+# heap.sh: live heap in KiB of process $1 (GC.class_histogram runs a full GC first; its Total line is in bytes)
 cat > "$WORK/heap.sh" <<'SH'
 #!/bin/sh
-jcmd "$1" GC.run > /dev/null 2>&1 || exit 1
-jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'
+jcmd "$1" GC.class_histogram 2> /dev/null | awk '$1 == "Total" { printf "%d\n", $3 / 1024; found = 1 } END { exit !found }'
 SH
 chmod +x "$WORK/heap.sh"
 
@@ -140,7 +139,7 @@ heap = {r["calls"]: int(r["on_step_output"]) for r in burst if r["target"] == "g
 print()
 if h0 is not None and heap:
     parts = [f"before any call {h0 / 1024:.1f} MiB"] + [f"{n} calls live {kib / 1024:.1f} MiB" for n, kib in sorted(heap.items())]
-    print("Gateway heap after a full GC (`jcmd GC.run`, `GC.heap_info` used): " + ", ".join(parts) + ".")
+    print("Gateway live heap (`jcmd GC.class_histogram` total, after its full GC): " + ", ".join(parts) + ".")
     n1, n2 = min(heap), max(heap)
     if n2 > n1:
         print(f"**Heap per call: {(heap[n2] - heap[n1]) / (n2 - n1):.1f} KiB** (marginal: ({heap[n2]} − {heap[n1]}) KiB "

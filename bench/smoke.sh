@@ -105,6 +105,8 @@ for measure, mode in (("turn-overhead", "turn"), ("barge-in", "bargein")):
             check(r["mode"] == mode and r["n"] > 0 and r["p50_ms"] is not None and extra == 0 and r["calls_failed"] == 0,
                   f"{measure} {target}: n={r['n']} p50={r['p50_ms']} ms, "
                   f"{'timeouts' if mode == 'turn' else 'missed'} {extra}, failed {r['calls_failed']}")
+            if mode == "turn":
+                check(r.get("fallbacks", 0) == 0, f"{measure} {target}: {r.get('fallbacks', 0)} turns answered with the fallback phrase")
             check(r["frames_received"] > 0 and r["lost"] == 0,
                   f"{measure} {target}: {r['frames_received']} frames received by the STT side, lost {r['lost']}")
 sys.exit(1 if bad else 0)

@@ -6,13 +6,16 @@
 # any voice agent must do. What the gateway adds over the baseline is its own cost per turn.
 #
 # For each CALLS value, ROUNDS times, alternating with a fresh process each: the pipeline, then the gateway. Each
-# target first gets WARMUP_CALLS calls of one turn (not recorded; warms the JIT and the gateway's TTS cache), then
+# target first gets an unrecorded run of WARMUP_CALLS calls (default: the measured CALLS) with the same turns and ramp,
+# so both are JIT-warm as in production and the gateway's TTS cache holds the replies (0: no warm-up), then
 # voice-load --mode turn: CALLS concurrent real-time calls ramped over RAMP_SECONDS, each TURNS turns after the
 # greeting; the tool is also the Deepgram endpoint and sends each final transcript itself.
 # The pipeline's TTS_KEY holds TTS_SECONDS of mu-law audio (a 0x7f/0xff pattern) in a throwaway redis-server.
 #
 # Usage: bench/turn-overhead.sh [NAME=VALUE...]      (or the same as environment variables)
-#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=3 (0: none) TTS_SECONDS=1.5  JAR=...  BENCH_SMOKE=1
+#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=<CALLS> (0: none) TTS_SECONDS=1.5  JAR=...  BENCH_SMOKE=1
+# A gateway turn answered with the fallback phrase (LLM or TTS refused) is not the path measured: their count is in
+# the results ("fallbacks") and the table, and should be 0.
 # Results: bench/results/turn-overhead-<UTC stamp>.jsonl, the table in bench/README.md.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,7 +24,7 @@ CALLS=${CALLS:-50,200}
 ROUNDS=${ROUNDS:-2}
 RAMP_SECONDS=${RAMP_SECONDS:-10}
 TURNS=${TURNS:-3}
-WARMUP_CALLS=${WARMUP_CALLS:-3}
+WARMUP_CALLS=${WARMUP_CALLS:-}
 TTS_SECONDS=${TTS_SECONDS:-1.5}
 CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS TTS_SECONDS)
 results turn-overhead
@@ -37,10 +40,12 @@ for calls in "${calls_list[@]}"; do
     for target in pipeline gateway; do
       log "$calls calls, round $rnd/$ROUNDS: $target"
       start_voice_target "$target"
-      [ "$WARMUP_CALLS" = 0 ] || voice_load "$WORK/warmup.json" turn "$WARMUP_CALLS" 1 1
+      warm=${WARMUP_CALLS:-$calls}
+      [ "$warm" = 0 ] || voice_load "$WORK/warmup.json" turn "$warm" "$RAMP_SECONDS" "$TURNS"
       out=$WORK/$target-$calls-$rnd.json
+      before=$(fallbacks "$target")
       voice_load "$out" turn "$calls" "$RAMP_SECONDS" "$TURNS"
-      record "$target" "$rnd" < "$out"
+      record "$target" "$rnd" fallbacks=$(($(fallbacks "$target") - before)) < "$out"
       "$PY" -c 'import json, sys; r = json.load(open(sys.argv[1])); print("  %s: n=%s p50 %s p90 %s p99 %s max %s ms, timeouts %s, no greeting %s, failed %s" % (sys.argv[2], r["n"], r["p50_ms"], r["p90_ms"], r["p99_ms"], r["max_ms"], r["timeouts"], r["no_greeting"], r["calls_failed"]))' \
         "$out" "$target" >&2
       stop_pid "$PID"
@@ -55,7 +60,7 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 turns = sys.argv[2]
 f = lambda x: "—" if x is None else f"{x:.1f}"
 def cell(r):
-    extra = [f"{r[k]} {k.replace('_', ' ')}" for k in ("timeouts", "no_greeting", "calls_failed", "calls_dropped") if r.get(k)]
+    extra = [f"{r[k]} {k.replace('_', ' ')}" for k in ("timeouts", "no_greeting", "calls_failed", "calls_dropped", "fallbacks") if r.get(k)]
     return f"{f(r['p50_ms'])} / {f(r['p99_ms'])} / {f(r['max_ms'])} (n={r['n']}{', ' + ', '.join(extra) if extra else ''})"
 print("Final transcript (sent by the tool as Deepgram) → first agent media frame on the call's Twilio socket, "
       f"{turns} turns per call after the greeting. Bare pipeline (`MODE=pipeline`, one Redis GET per turn) vs the "

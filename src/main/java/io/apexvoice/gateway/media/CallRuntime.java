@@ -191,11 +191,11 @@ public final class CallRuntime implements SttListener {
     }
 
     void dtmf(String digit) {
-        closeReply();
+        Turn agentReply = endReply();
         synchronized (this) {
             transcript.add(Turn.user("[keypad " + digit + "]"));
         }
-        publish(TranscriptFinalized.Kind.dtmf, digit);
+        publish(TranscriptFinalized.Kind.dtmf, digit, agentReply);
     }
 
     PlaybackTracker playback() {
@@ -259,11 +259,11 @@ public final class CallRuntime implements SttListener {
             latencies.add("sttFinal", latency);
         });
         speechStartedNanos = 0;
-        closeReply();
+        Turn agentReply = endReply();
         synchronized (this) {
             transcript.add(Turn.user(text));
         }
-        publish(TranscriptFinalized.Kind.speech, text);
+        publish(TranscriptFinalized.Kind.speech, text, agentReply);
     }
 
     @Override
@@ -335,10 +335,14 @@ public final class CallRuntime implements SttListener {
     }
 
 
-    private void publish(TranscriptFinalized.Kind kind, String text) {
-        TranscriptFinalized turn = new TranscriptFinalized(callSid, tenant.id(), kind, text);
+    /** {@code agentReply}: the reply this turn answers, not stored yet; the turn's route stores both in one write. */
+    private void publish(TranscriptFinalized.Kind kind, String text, Turn agentReply) {
+        TranscriptFinalized turn = new TranscriptFinalized(callSid, tenant.id(), kind, text, agentReply);
         lane.execute(() -> {
             if (ended.get() || lastWords) {
+                if (agentReply != null) {
+                    services.sessions.appendTurns(callSid, List.of(agentReply));
+                }
                 return;
             }
             try {
@@ -349,16 +353,26 @@ public final class CallRuntime implements SttListener {
         });
     }
 
-    /**
-     * Ends the agent's current reply in the transcript and the session history: all of it when it was not
-     * interrupted, else only the sentences whose marks came back as played, flagged interrupted.
-     */
+    /** Ends the agent's current reply (see {@link #endReply}) and stores it in the session history on the lane. */
     private void closeReply() {
+        Turn turn = endReply();
+        if (turn != null) {
+            lane.execute(() -> services.sessions.appendTurns(callSid, List.of(turn)));
+        }
+    }
+
+    /**
+     * Ends the agent's current reply in the transcript: all of it when it was not interrupted, else only the
+     * sentences whose marks came back as played, flagged interrupted.
+     *
+     * @return that turn, for the session history; null when there was no reply with words
+     */
+    private Turn endReply() {
         Turn turn;
         synchronized (this) {
             if (reply == null || reply.sentences().isEmpty()) {
                 reply = null;
-                return;
+                return null;
             }
             List<String> heard = playback.tracker().drainHeard();
             turn = replyInterrupted ? new Turn(Turn.Role.assistant, String.join(" ", heard), true)
@@ -367,7 +381,7 @@ public final class CallRuntime implements SttListener {
             replyInterrupted = false;
             transcript.add(turn);
         }
-        lane.execute(() -> services.sessions.appendTurn(callSid, turn));
+        return turn;
     }
 
 }

@@ -2,8 +2,10 @@ package io.apexvoice.gateway.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ import io.apexvoice.gateway.call.Turn;
  * While a call is live its session has no TTL, so {@code volatile-lru} cannot evict it; each turn sets a
  * {@link #IDLE_TTL} (reset on every turn) and closing the call sets it too. Updates are compare-and-set on the
  * whole JSON value (a Lua script), retried on a concurrent change, so no update is lost and the key stays one
- * plain string. A missing or unreadable session is reported as absent: callers fall back, never crash.
+ * plain string; the expected value is the one this process wrote last, so an update is one round trip. A missing or unreadable session is reported as absent: callers fall back, never crash.
  */
 @Component
 public class SessionStore {
@@ -53,6 +55,8 @@ public class SessionStore {
 
     private final RedisKeys keys;
     private final StringRedisTemplate redis;
+    /** Session key → the JSON this process wrote last, for live calls (removed on close): the expected value. */
+    private final Map<String, String> written = new ConcurrentHashMap<>();
 
     public SessionStore(RedisKeys keys, StringRedisTemplate redis) {
         this.keys = keys;
@@ -61,7 +65,10 @@ public class SessionStore {
 
     /** Writes the session without a TTL, replacing any earlier session of the call. */
     public void open(CallSession session) {
-        redis.opsForValue().set(keys.session(session.callSid()), toJson(session));
+        String key = keys.session(session.callSid());
+        String json = toJson(session);
+        redis.opsForValue().set(key, json);
+        written.put(key, json);
     }
 
     /** @return the session; empty when it never existed, expired, was evicted or is unreadable */
@@ -70,12 +77,18 @@ public class SessionStore {
     }
 
     /**
-     * Appends a turn (keeping the last {@value CallSession#MAX_TURNS}) and sets the TTL to {@link #IDLE_TTL}.
+     * Appends turns in order (keeping the last {@value CallSession#MAX_TURNS}) and sets the TTL to {@link #IDLE_TTL}.
      *
-     * @return false when the session is absent (nothing is written then)
+     * @return the session as written; empty when it is absent (nothing is written then)
      */
-    public boolean appendTurn(CallSid call, Turn turn) {
-        return update(call, session -> session.withTurn(turn), Long.toString(IDLE_TTL.toSeconds())).isPresent();
+    public Optional<CallSession> appendTurns(CallSid call, List<Turn> turns) {
+        return update(call, session -> {
+            CallSession changed = session;
+            for (Turn turn : turns) {
+                changed = changed.withTurn(turn);
+            }
+            return changed;
+        }, Long.toString(IDLE_TTL.toSeconds()));
     }
 
     /**
@@ -95,26 +108,41 @@ public class SessionStore {
      * @return false when the session is already absent
      */
     public boolean close(CallSid call) {
-        return Boolean.TRUE.equals(redis.expire(keys.session(call), IDLE_TTL));
+        String key = keys.session(call);
+        written.remove(key);
+        return Boolean.TRUE.equals(redis.expire(key, IDLE_TTL));
     }
 
+    /**
+     * Compare-and-set against the value this process wrote last (one round trip while nobody else wrote the session,
+     * which is the rule: one pod owns a live call), else against a fresh read.
+     */
     private Optional<CallSession> update(CallSid call, UnaryOperator<CallSession> change, String ttlSeconds) {
         String key = keys.session(call);
+        String current = written.get(key);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            String current = redis.opsForValue().get(key);
             if (current == null) {
+                current = redis.opsForValue().get(key);
+            }
+            if (current == null) {
+                written.remove(key);
                 return Optional.empty();
             }
             Optional<CallSession> session = fromJson(call, current);
             if (session.isEmpty()) {
+                written.remove(key);
                 return Optional.empty();
             }
             CallSession changed = change.apply(session.get());
-            Long swapped = redis.execute(COMPARE_AND_SET, List.of(key), current, toJson(changed), ttlSeconds);
+            String json = toJson(changed);
+            Long swapped = redis.execute(COMPARE_AND_SET, List.of(key), current, json, ttlSeconds);
             if (swapped != null && swapped == 1L) {
+                written.put(key, json);
                 return Optional.of(changed);
             }
+            current = null;
         }
+        written.remove(key);
         throw new IllegalStateException("session of call " + call + " kept changing; gave up after "
                 + MAX_ATTEMPTS + " attempts");
     }

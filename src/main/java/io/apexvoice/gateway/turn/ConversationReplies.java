@@ -16,7 +16,6 @@ import io.apexvoice.gateway.media.CallRuntime;
 import io.apexvoice.gateway.media.SentencePlayer;
 import io.apexvoice.gateway.call.CallVariables;
 import io.apexvoice.gateway.redis.CallSession;
-import io.apexvoice.gateway.redis.SessionStore;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -47,7 +46,6 @@ public class ConversationReplies {
     private static final Logger log = LoggerFactory.getLogger(ConversationReplies.class);
 
     private final ActiveCalls calls;
-    private final SessionStore sessions;
     private final TenantLlmThrottle tenantThrottle;
     private final AimdLimiter aimd;
     private final ReplyGenerator llm;
@@ -56,10 +54,9 @@ public class ConversationReplies {
     private final MeterRegistry meters;
     private final Clock clock;
 
-    ConversationReplies(ActiveCalls calls, SessionStore sessions, TenantLlmThrottle tenantThrottle, AimdLimiter aimd,
+    ConversationReplies(ActiveCalls calls, TenantLlmThrottle tenantThrottle, AimdLimiter aimd,
             ReplyGenerator llm, TurnProperties properties, MeterRegistry meters, Clock clock) {
         this.calls = calls;
-        this.sessions = sessions;
         this.tenantThrottle = tenantThrottle;
         this.aimd = aimd;
         this.llm = llm;
@@ -79,13 +76,13 @@ public class ConversationReplies {
         CallRuntime call = found.get();
         Tenant tenant = call.tenant();
         long heardAt = System.nanoTime();
-        Optional<CallSession> session = sessions.find(turn.callSid());
-        if (session.isEmpty()) {
+        CallSession session = exchange.getProperty(ConversationTurns.SESSION, CallSession.class);
+        if (session == null) {
             fallback(call, "session_lost", heardAt);
             return;
         }
-        List<Turn> history = session.get().turns();
-        LlmRequest request = new LlmRequest(CallVariables.systemPrompt(tenant.prompt(), session.get().variables()),
+        List<Turn> history = session.turns();
+        LlmRequest request = new LlmRequest(CallVariables.systemPrompt(tenant.prompt(), session.variables()),
                 history, 0, Double.NaN,
                 Instant.now(clock).plus(properties.budget()), tenant.id());
         tenantThrottle.acquire(tenant.id(), tenant.tier().maxConcurrentLlm(), properties.tenantWait())

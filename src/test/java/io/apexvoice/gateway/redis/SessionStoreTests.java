@@ -61,7 +61,7 @@ class SessionStoreTests {
     void appendTurnSetsTheIdleTtl() {
         CallSid call = openNew().callSid();
 
-        assertThat(sessions.appendTurn(call, Turn.user("hello"))).isTrue();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello")))).isPresent();
 
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
         assertThat(sessions.find(call).orElseThrow().turns()).containsExactly(Turn.user("hello"));
@@ -70,11 +70,11 @@ class SessionStoreTests {
     @Test
     void everyTurnResetsTheTtl() {
         CallSid call = openNew().callSid();
-        sessions.appendTurn(call, Turn.user("hello"));
+        sessions.appendTurns(call, List.of(Turn.user("hello")));
         redis.strings.expire(redis.keys.session(call), Duration.ofSeconds(100));
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isLessThanOrEqualTo(100);
 
-        sessions.appendTurn(call, Turn.assistant("hi, how can I help?"));
+        sessions.appendTurns(call, List.of(Turn.assistant("hi, how can I help?")));
 
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
     }
@@ -84,7 +84,7 @@ class SessionStoreTests {
         CallSid call = openNew().callSid();
 
         for (int i = 1; i <= 11; i++) {
-            sessions.appendTurn(call, Turn.user("turn " + i));
+            sessions.appendTurns(call, List.of(Turn.user("turn " + i)));
         }
 
         assertThat(sessions.find(call).orElseThrow().turns()).extracting(Turn::text)
@@ -113,7 +113,7 @@ class SessionStoreTests {
                 String text = "turn " + i;
                 updates.add(pool.submit(() -> {
                     start.await();
-                    sessions.appendTurn(call, Turn.user(text));
+                    sessions.appendTurns(call, List.of(Turn.user(text)));
                     sessions.bumpBargeIn(call);
                     return null;
                 }));
@@ -146,7 +146,7 @@ class SessionStoreTests {
         CallSid call = RandomIds.callSid();
 
         assertThat(sessions.find(call)).isEmpty();
-        assertThat(sessions.appendTurn(call, Turn.user("hello"))).isFalse();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello")))).isEmpty();
         assertThat(sessions.bumpBargeIn(call)).isEmpty();
         assertThat(sessions.close(call)).isFalse();
         assertThat(redis.strings.hasKey(redis.keys.session(call))).isFalse();
@@ -158,7 +158,7 @@ class SessionStoreTests {
         redis.strings.opsForValue().set(redis.keys.session(call), "{\"callSid\": not json");
 
         assertThat(sessions.find(call)).isEmpty();
-        assertThat(sessions.appendTurn(call, Turn.user("hello"))).isFalse();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello")))).isEmpty();
     }
 
     @Test
@@ -173,5 +173,49 @@ class SessionStoreTests {
         CallSession session = CallSession.start(RandomIds.callSid(), RandomIds.tenant(), "v1", Map.of());
         sessions.open(session);
         return session;
+    }
+
+    @Test
+    void turnsAppendedTogetherKeepTheirOrderAndComeBackAsWritten() {
+        CallSid call = openNew().callSid();
+
+        CallSession written = sessions.appendTurns(call, List.of(Turn.assistant("hi"), Turn.user("hello"))).orElseThrow();
+
+        assertThat(written.turns()).containsExactly(Turn.assistant("hi"), Turn.user("hello"));
+        assertThat(sessions.find(call)).contains(written);
+    }
+
+    @Test
+    void aSessionChangedByAnotherWriterIsReadAgainNotOverwritten() {
+        CallSession opened = openNew();
+        CallSid call = opened.callSid();
+        sessions.appendTurns(call, List.of(Turn.user("first")));
+        // another process (or an operator) writes the session behind this store's back
+        CallSession elsewhere = opened.withTurn(Turn.user("elsewhere"));
+        redis.strings.opsForValue().set(redis.keys.session(call), json(elsewhere));
+
+        sessions.appendTurns(call, List.of(Turn.user("second")));
+
+        assertThat(sessions.find(call).orElseThrow().turns()).extracting(Turn::text)
+                .containsExactly("elsewhere", "second");
+    }
+
+    @Test
+    void aSessionThatExpiredWhileLiveIsNotRecreated() {
+        CallSid call = openNew().callSid();
+        sessions.appendTurns(call, List.of(Turn.user("first")));
+        redis.strings.delete(redis.keys.session(call));
+
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("second")))).isEmpty();
+        assertThat(sessions.bumpBargeIn(call)).isEmpty();
+        assertThat(redis.strings.hasKey(redis.keys.session(call))).isFalse();
+    }
+
+    private static String json(CallSession session) {
+        try {
+            return RedisJson.mapper().writeValueAsString(session);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
