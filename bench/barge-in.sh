@@ -9,10 +9,12 @@
 # real-time calls ramped over RAMP_SECONDS; 300 ms into each greeting (its mark still pending) the tool, as
 # Deepgram, sends SpeechStarted and an interim "wait stop please". Reported: interim → clear p50/p99 (and from
 # SpeechStarted), calls with no clear within 5 s (missed), agent frames within 300 ms after the clear.
-# The pipeline's greeting is TTS_SECONDS of mu-law audio in a throwaway redis-server.
+# The gateway's Groq and Azure TTS simulators run in a process of their own (`java -jar JAR simulators`).
+# The pipeline's greeting is TTS_SECONDS of mu-law audio in a throwaway redis-server; auto = as long as the gateway's
+# greeting (the Azure TTS simulator's audio for the demo tenant's greeting, about 4.6 s).
 #
 # Usage: bench/barge-in.sh [NAME=VALUE...]      (or the same as environment variables)
-#   CALLS=200 ROUNDS=2 RAMP_SECONDS=10 WARMUP_CALLS=3 (0: none) TTS_SECONDS=1.5  JAR=...  BENCH_SMOKE=1
+#   CALLS=200 ROUNDS=2 RAMP_SECONDS=10 WARMUP_CALLS=3 (0: none) TTS_SECONDS=auto  JAR=...  BENCH_SMOKE=1
 # Results: bench/results/barge-in-<UTC stamp>.jsonl, the table in bench/README.md.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,13 +23,17 @@ CALLS=${CALLS:-200}
 ROUNDS=${ROUNDS:-2}
 RAMP_SECONDS=${RAMP_SECONDS:-10}
 WARMUP_CALLS=${WARMUP_CALLS:-3}
-TTS_SECONDS=${TTS_SECONDS:-1.5}
+TTS_SECONDS=${TTS_SECONDS:-auto}
 CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS WARMUP_CALLS TTS_SECONDS)
 results barge-in
 log "barge-in: $CMDLINE → $RESULTS"
 gateway_jar > /dev/null
 pipeline_jar > /dev/null
 start_redis
+start_simulators
+# the demo tenant's greeting (config/tenants.yaml), one synthesis per sentence
+[ "$TTS_SECONDS" != auto ] || TTS_SECONDS=$(spoken_seconds "Hi, this is the Apex demo assistant." \
+  "How can I help you today?")
 store_tts "$TTS_SECONDS"
 
 for rnd in $(seq 1 "$ROUNDS"); do

@@ -185,7 +185,7 @@ start_gateway() {
   (cd "$ROOT" && SERVER_PORT=$GP MEDIA_PORT=$MP REDIS_URL="redis://127.0.0.1:$RP/$db" TENANTS_SOURCE="file:$tenants" \
     RECORDS_STORE="file:$WORK/calls-$GW_N" PUBLIC_BASE_URL="http://127.0.0.1:$GP" \
     DEEPGRAM_URL="ws://127.0.0.1:$SP/v1/listen" DEEPGRAM_API_KEY=bench-deepgram-key \
-    exec java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS--XX:+UseZGC} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
+    exec env "${SIM_ENV[@]}" java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS--XX:+UseZGC} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
     > "$GW_LOG" 2>&1 &
   PID=$!
   track "$PID"
@@ -253,18 +253,58 @@ start_fastapi() {
   log "fastapi up: pid $FASTAPI_PID port $FP redis $RP/$db"
 }
 
-# zero_simulators: the gateway's Groq and Azure TTS simulators answer at once (no injected latency) and without the
-# Groq quota (600 requests per minute by default: the turn measures would hit it and time fallback phrases instead)
+# start_simulators: the gateway's Groq and Azure TTS simulators in a process of their own (`java -jar JAR simulators`,
+# the local profile's defaults), at 0 ms and without the Groq quota (see zero_simulators), so their work is not counted
+# as the gateway's CPU, heap or event-loop time. Gateways started afterwards use them (GROQ_URL, AZURE_TTS_URL).
+# Exports SIM_PID, SIM_LOG, GROQ_SIM, AZURE_SIM (their URLs) and SIM_ENV (the gateway's environment for them).
+start_simulators() {
+  local jar i
+  jar=$(gateway_jar)
+  SIM_LOG=$WORK/simulators.log
+  java -Xms64m -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$jar" simulators --only groq,azure-tts > "$SIM_LOG" 2>&1 &
+  SIM_PID=$!
+  track "$SIM_PID"
+  for i in $(seq 1 240); do
+    grep -qx ready "$SIM_LOG" && break
+    kill -0 "$SIM_PID" 2>/dev/null || { tail -n 20 "$SIM_LOG" >&2; die "the simulators process died at start"; }
+    sleep 0.25
+  done
+  grep -qx ready "$SIM_LOG" || die "the simulators did not start within 60 s"
+  GROQ_SIM=$(sed -n 's/^groq=//p' "$SIM_LOG")
+  AZURE_SIM=$(sed -n 's/^azure-tts=//p' "$SIM_LOG")
+  SIM_ENV=(GROQ_URL="$GROQ_SIM" GROQ_API_KEY=local-dev-groq-key AZURE_TTS_URL="$AZURE_SIM" AZURE_TTS_KEY=local-dev-azure-key)
+  export SIM_PID SIM_LOG GROQ_SIM AZURE_SIM
+  zero_simulators
+  log "simulators up: pid $SIM_PID groq $GROQ_SIM azure-tts $AZURE_SIM"
+}
+SIM_ENV=()
+
+# zero_simulators: the Groq and Azure TTS simulators answer at once (no injected latency) and without the Groq quota
+# (600 requests per minute by default: the turn measures would hit it and time fallback phrases instead)
 zero_simulators() {
   local groq azure
-  groq=$(grep -o 'groq=http://127.0.0.1:[0-9]*' "$GW_LOG" | head -1 | cut -d= -f2)
-  azure=$(grep -o 'azure-tts=http://127.0.0.1:[0-9]*' "$GW_LOG" | head -1 | cut -d= -f2)
-  [ -n "$groq" ] && [ -n "$azure" ] || die "simulator URLs not found in $GW_LOG"
+  groq=$(grep -o 'groq=http://127.0.0.1:[0-9]*' "${SIM_LOG:-$GW_LOG}" | head -1 | cut -d= -f2)
+  azure=$(grep -o 'azure-tts=http://127.0.0.1:[0-9]*' "${SIM_LOG:-$GW_LOG}" | head -1 | cut -d= -f2)
+  [ -n "$groq" ] && [ -n "$azure" ] || die "simulator URLs not found in ${SIM_LOG:-$GW_LOG}"
   curl -sf -X PATCH -H 'Content-Type: application/json' \
     -d '{"firstTokenDelayMs":0,"interTokenDelayMs":0,"rpm":100000000,"tpm":2000000000,"rpd":2000000000}' \
     "$groq/__control/settings" > /dev/null || die "could not zero the Groq simulator ($groq)"
   curl -sf -X PATCH -H 'Content-Type: application/json' -d '{"firstByteDelayMs":0,"chunkIntervalMs":0}' \
     "$azure/__control/settings" > /dev/null || die "could not zero the Azure TTS simulator ($azure)"
+}
+
+# spoken_seconds TEXT...: seconds of mu-law audio the Azure TTS simulator (start_simulators) renders for the texts,
+# each synthesised on its own as the gateway does per sentence, in the demo tenant's voice
+spoken_seconds() {
+  local text bytes=0 n
+  for text in "$@"; do
+    n=$(curl -sf -X POST -H 'Content-Type: application/ssml+xml' -H 'Ocp-Apim-Subscription-Key: local-dev-azure-key' \
+      -H 'X-Microsoft-OutputFormat: raw-8khz-8bit-mono-mulaw' \
+      --data-binary "<speak version='1.0' xml:lang='en-US' xmlns='http://www.w3.org/2001/10/synthesis'><voice xml:lang='en-US' name='en-US-JennyNeural'>$text</voice></speak>" \
+      "$AZURE_SIM" | wc -c) || die "the Azure TTS simulator did not synthesise '$text'"
+    bytes=$((bytes + n))
+  done
+  "$PY" -c "import sys; print(round(int(sys.argv[1]) / 8000, 2))" "$bytes"
 }
 
 # fallbacks TARGET: turns the gateway answered with its fallback phrase so far (apex_turn_fallbacks_total, every
@@ -373,8 +413,8 @@ start_voice_target() {
     start_pipeline pipeline
     VOICE_ARGS=(--no-webhook --url "http://127.0.0.1:$MP")
   else
+    [ -n "${SIM_PID:-}" ] || start_simulators
     start_gateway 0
-    zero_simulators
     VOICE_ARGS=(--url "http://127.0.0.1:$GP")
   fi
 }

@@ -5,15 +5,20 @@
 # MODE=pipeline: one Redis GET of ready mu-law audio per final transcript, then 20 ms frames + a mark), the least
 # any voice agent must do. What the gateway adds over the baseline is its own cost per turn.
 #
+# The gateway's Groq and Azure TTS simulators run in a process of their own (`java -jar JAR simulators`), started
+# once, so their work is not counted as the gateway's.
 # For each CALLS value, ROUNDS times, alternating with a fresh process each: the pipeline, then the gateway. Each
-# target first gets an unrecorded run of WARMUP_CALLS calls (default: the measured CALLS) with the same turns and ramp,
-# so both are JIT-warm as in production and the gateway's TTS cache holds the replies (0: no warm-up), then
+# target first gets WARMUP_RUNS unrecorded runs of WARMUP_CALLS calls (default: the measured CALLS) with the same turns
+# and ramp, so both are JIT-warm as in production and the gateway's TTS cache holds the replies (0: no warm-up), then
 # voice-load --mode turn: CALLS concurrent real-time calls ramped over RAMP_SECONDS, each TURNS turns after the
 # greeting; the tool is also the Deepgram endpoint and sends each final transcript itself.
-# The pipeline's TTS_KEY holds TTS_SECONDS of mu-law audio (a 0x7f/0xff pattern) in a throwaway redis-server.
+# The pipeline's TTS_KEY holds TTS_SECONDS of mu-law audio (a 0x7f/0xff pattern) in a throwaway redis-server; auto =
+# as long as the gateway's reply to the tool's question (the Azure TTS simulator's audio for it, about 6 s), so both
+# targets send the tool the same number of frames per turn.
 #
 # Usage: bench/turn-overhead.sh [NAME=VALUE...]      (or the same as environment variables)
-#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=<CALLS> (0: none) TTS_SECONDS=1.5  JAR=...  BENCH_SMOKE=1
+#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=<CALLS> (0: none) WARMUP_RUNS=2 TTS_SECONDS=auto
+#   JAR=...  BENCH_SMOKE=1
 # A gateway turn answered with the fallback phrase (LLM or TTS refused) is not the path measured: their count is in
 # the results ("fallbacks") and the table, and should be 0.
 # Results: bench/results/turn-overhead-<UTC stamp>.jsonl, the table in bench/README.md.
@@ -25,13 +30,18 @@ ROUNDS=${ROUNDS:-2}
 RAMP_SECONDS=${RAMP_SECONDS:-10}
 TURNS=${TURNS:-3}
 WARMUP_CALLS=${WARMUP_CALLS:-}
-TTS_SECONDS=${TTS_SECONDS:-1.5}
-CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS TTS_SECONDS)
+WARMUP_RUNS=${WARMUP_RUNS:-2}
+TTS_SECONDS=${TTS_SECONDS:-auto}
+CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS WARMUP_RUNS TTS_SECONDS)
 results turn-overhead
 log "turn-overhead: $CMDLINE → $RESULTS"
 gateway_jar > /dev/null
 pipeline_jar > /dev/null
 start_redis
+start_simulators
+# the demo tenant's reply to voice-load's question (LocalSimulators.DEMO_REPLIES), one synthesis per sentence
+[ "$TTS_SECONDS" != auto ] || TTS_SECONDS=$(spoken_seconds \
+  "We are open every day from nine in the morning to six in the evening." "Anything else?")
 store_tts "$TTS_SECONDS"
 
 IFS=, read -r -a calls_list <<< "$CALLS"
@@ -41,7 +51,9 @@ for calls in "${calls_list[@]}"; do
       log "$calls calls, round $rnd/$ROUNDS: $target"
       start_voice_target "$target"
       warm=${WARMUP_CALLS:-$calls}
-      [ "$warm" = 0 ] || voice_load "$WORK/warmup.json" turn "$warm" "$RAMP_SECONDS" "$TURNS"
+      if [ "$warm" != 0 ]; then
+        for _ in $(seq 1 "$WARMUP_RUNS"); do voice_load "$WORK/warmup.json" turn "$warm" "$RAMP_SECONDS" "$TURNS"; done
+      fi
       out=$WORK/$target-$calls-$rnd.json
       before=$(fallbacks "$target")
       voice_load "$out" turn "$calls" "$RAMP_SECONDS" "$TURNS"
@@ -54,17 +66,18 @@ for calls in "${calls_list[@]}"; do
 done
 
 md=$WORK/turn-overhead.md
-"$PY" - "$RESULTS" "$TURNS" > "$md" <<'PY'
+"$PY" - "$RESULTS" "$TURNS" "$TTS_SECONDS" > "$md" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-turns = sys.argv[2]
+turns, tts_seconds = sys.argv[2], sys.argv[3]
 f = lambda x: "—" if x is None else f"{x:.1f}"
 def cell(r):
     extra = [f"{r[k]} {k.replace('_', ' ')}" for k in ("timeouts", "no_greeting", "calls_failed", "calls_dropped", "fallbacks") if r.get(k)]
     return f"{f(r['p50_ms'])} / {f(r['p99_ms'])} / {f(r['max_ms'])} (n={r['n']}{', ' + ', '.join(extra) if extra else ''})"
 print("Final transcript (sent by the tool as Deepgram) → first agent media frame on the call's Twilio socket, "
       f"{turns} turns per call after the greeting. Bare pipeline (`MODE=pipeline`, one Redis GET per turn) vs the "
-      "gateway with its Groq and Azure simulators at 0 ms; each row a fresh process, after a warm-up.\n")
+      "gateway with its Groq and Azure simulators at 0 ms (in a process of their own); each row a fresh process, after "
+      "its warm-up runs. The pipeline plays " + tts_seconds + " s of audio per turn, as long as the gateway's reply.\n")
 print("| concurrent calls | round | pipeline p50 / p99 / max ms | gateway p50 / p99 / max ms |")
 print("|---|---|---|---|")
 calls_values = sorted({r["calls"] for r in rows})
@@ -80,6 +93,9 @@ for c in calls_values:
                                            for t in ("pipeline", "gateway")) + " |")
 c = 200 if 200 in calls_values else calls_values[-1]
 p, g = med[(c, "pipeline")]["p99_ms"], med[(c, "gateway")]["p99_ms"]
+frames = {t: sum(r.get("agent_frames", 0) for r in rows if r["target"] == t) for t in ("pipeline", "gateway")}
+print(f"\nAgent media frames the tool received over the measured runs: pipeline {frames['pipeline']}, gateway "
+      f"{frames['gateway']} (the same audio per turn: equal load on the tool and the sockets).")
 print(f"\np99 at {c} calls (medians): gateway {f(g)} ms vs pipeline {f(p)} ms = {g / p:.2f}×; the gateway's own cost "
       f"per turn at p99 ≈ {f(g - p)} ms." if p else "")
 PY

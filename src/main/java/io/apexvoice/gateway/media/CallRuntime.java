@@ -12,6 +12,7 @@ import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.turn.BargeInDetector;
 import io.apexvoice.gateway.turn.TranscriptFinalized;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import org.slf4j.MDC;
 
 /**
  * One live call on this process, from the stream's {@code start} to its end: the session, the STT stream, the
- * playback, the full transcript. Finished user turns go to the conversation route on the call's own ordered lane.
+ * playback, the full transcript. Finished user turns go to the conversation route on the call's event loop.
  * Caller speech over the agent's audio that the tenant's {@link BargeInDetector} counts as a barge-in clears the
  * playback at once, cancels speech in flight, and the agent's reply is kept in history only as far as it was heard,
  * flagged interrupted. At shutdown {@link #sayLast} speaks the call's last words, after which nothing else is
@@ -41,6 +42,7 @@ public final class CallRuntime implements SttListener {
 
     private static final Logger log = LoggerFactory.getLogger(CallRuntime.class);
     private static final Duration BEGIN_WAIT = Duration.ofSeconds(10);
+    private static final Duration SESSION_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final CallSid callSid;
     private final Tenant tenant;
@@ -58,6 +60,8 @@ public final class CallRuntime implements SttListener {
     private final CompletableFuture<Void> begun = new CompletableFuture<>();
     private volatile boolean lastWords;
     private volatile SttStream stt;
+    /** The socket's event loop (null when the call was started off a Vert.x thread, as in some tests). */
+    private final Context context = Vertx.currentContext();
 
     CallRuntime(CallSid callSid, Tenant tenant, Playback playback, Runnable closeSocket, CallServices services) {
         this.callSid = callSid;
@@ -86,22 +90,38 @@ public final class CallRuntime implements SttListener {
     }
 
     /**
-     * Opens the STT stream and plays the greeting at once (non-blocking: called on the socket's event loop, so the
-     * STT socket shares it); the session is written on the call's lane, ahead of every turn, history write and
-     * {@link #end}. A session that cannot be written (Redis down) is logged: the call goes on without it.
+     * Writes the session, opens the STT stream and plays the greeting at once (non-blocking: called on the socket's
+     * event loop, so the STT socket and the call's Redis traffic share it). The session store runs a call's writes in
+     * the order asked, so the session exists before any turn, history write or {@link #end} reaches it. A session
+     * that cannot be written (Redis down) is logged: the call goes on without it.
      */
     void begin(Map<String, String> variables) {
-        lane.execute(() -> {
-            try {
-                services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables));
-            } catch (RuntimeException e) {
-                log.warn("call session not stored: {}", e.getMessage());
-            } finally {
-                begun.complete(null);
-            }
-        });
+        services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables))
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        logged(() -> log.warn("call session not stored: {}", failure.getMessage()));
+                    }
+                    begun.complete(null);
+                });
         stt = services.speechToText.open(callSid, tenant.voice().language(), this);
         say(CallVariables.render(tenant.greeting(), variables));
+    }
+
+    /** Runs non-blocking work of this call on its socket's event loop: at once when already there. */
+    public void onCallLoop(Runnable task) {
+        if (context == null || Vertx.currentContext() == context) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+
+    /** Runs {@code action} with the call's tenant and callSid in the log context (event loops serve many calls). */
+    public void logged(Runnable action) {
+        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
+                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
+            action.run();
+        }
     }
 
     /** Runs blocking work of this call on its ordered lane (never on an event loop). */
@@ -240,11 +260,12 @@ public final class CallRuntime implements SttListener {
         if (interrupted != null) {
             interrupted.cancel();
         }
-        lane.execute(() -> services.sessions.bumpBargeIn(callSid));
-        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
-                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
-            log.info("barge-in ({}): playback cleared", trigger);
-        }
+        services.sessions.bumpBargeIn(callSid).whenComplete((generation, failure) -> {
+            if (failure != null) {
+                logged(() -> log.warn("barge-in not stored in the session: {}", failure.getMessage()));
+            }
+        });
+        logged(() -> log.info("barge-in ({}): playback cleared", trigger));
     }
 
     /** Input: a latency measured in this call ({@code turn}: final transcript → first agent audio); kept for its record. */
@@ -268,10 +289,8 @@ public final class CallRuntime implements SttListener {
 
     @Override
     public void connectionChanged(boolean reconnecting) {
-        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
-                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
-            log.info(reconnecting ? "speech-to-text reconnecting; audio buffered" : "speech-to-text reconnected");
-        }
+        logged(() -> log.info(reconnecting ? "speech-to-text reconnecting; audio buffered"
+                : "speech-to-text reconnected"));
     }
 
     /**
@@ -293,10 +312,7 @@ public final class CallRuntime implements SttListener {
         } catch (ExecutionException | TimeoutException e) {
             log.warn("ending call before its session was written");
         }
-        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
-                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
-            cleanUp(reason);
-        }
+        logged(() -> cleanUp(reason));
     }
 
     private void cleanUp(String reason) {
@@ -318,7 +334,7 @@ public final class CallRuntime implements SttListener {
         }
         services.activeCalls.remove(this);
         try {
-            services.sessions.close(callSid);
+            closeSession();
             Instant now = Instant.now(services.clock);
             services.records.update(tenant.id(), callSid,
                     record -> latencies.applyTo(record.withTurns(turns)).ended(now));
@@ -335,30 +351,52 @@ public final class CallRuntime implements SttListener {
     }
 
 
-    /** {@code agentReply}: the reply this turn answers, not stored yet; the turn's route stores both in one write. */
+    /** Sets the session's TTL after the call's earlier session writes; Redis trouble is logged, never thrown. */
+    private void closeSession() {
+        try {
+            services.sessions.close(callSid).get(SESSION_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("session TTL not set: {}", e instanceof ExecutionException ? e.getCause().getMessage()
+                    : "no answer from Redis");
+        }
+    }
+
+    /**
+     * Hands the turn to the conversation route on the calling thread (the call's event loop: the route does not
+     * block). {@code agentReply}: the reply this turn answers, not stored yet; the route stores both in one write.
+     */
     private void publish(TranscriptFinalized.Kind kind, String text, Turn agentReply) {
-        TranscriptFinalized turn = new TranscriptFinalized(callSid, tenant.id(), kind, text, agentReply);
-        lane.execute(() -> {
-            if (ended.get() || lastWords) {
-                if (agentReply != null) {
-                    services.sessions.appendTurns(callSid, List.of(agentReply));
-                }
-                return;
+        if (ended.get() || lastWords) {
+            if (agentReply != null) {
+                storeTurn(agentReply);
             }
+            return;
+        }
+        logged(() -> {
             try {
-                services.turns.publish(turn);
+                services.turns.publish(new TranscriptFinalized(callSid, tenant.id(), kind, text, agentReply));
             } catch (RuntimeException e) {
                 log.error("conversation turn failed: {}", e.getMessage());
             }
         });
     }
 
-    /** Ends the agent's current reply (see {@link #endReply}) and stores it in the session history on the lane. */
+    /** Ends the agent's current reply (see {@link #endReply}) and stores it in the session history. */
     private void closeReply() {
         Turn turn = endReply();
         if (turn != null) {
-            lane.execute(() -> services.sessions.appendTurns(callSid, List.of(turn)));
+            storeTurn(turn);
         }
+    }
+
+    private void storeTurn(Turn turn) {
+        services.sessions.appendTurns(callSid, List.of(turn)).whenComplete((session, failure) -> {
+            if (failure != null) {
+                logged(() -> log.warn("turn not stored in the session: {}", failure.getMessage()));
+            }
+        });
     }
 
     /**

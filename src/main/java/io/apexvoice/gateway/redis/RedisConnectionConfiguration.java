@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.redis;
 
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +65,12 @@ class RedisConnectionConfiguration {
         return bytesTemplate(connectionFactory);
     }
 
+    /** The same server, non-blocking, for the live call's session and TTS cache traffic. */
+    @Bean(destroyMethod = "close")
+    EventLoopRedis eventLoopRedis(Vertx vertx, RedisSettings settings, Optional<EmbeddedRedis> embedded) {
+        return nonBlockingClient(vertx, settings, embedded);
+    }
+
     @Bean
     RedisKeys redisKeys(RedisSettings settings) {
         return new RedisKeys(settings.keyPrefix());
@@ -97,6 +104,23 @@ class RedisConnectionConfiguration {
         RedisUrl local = RedisUrl.parse(server.url());
         return new JedisConnectionFactory(new RedisStandaloneConfiguration(local.host(), local.port()),
                 clientConfiguration(false));
+    }
+
+    /**
+     * @return the non-blocking client for the configured server, chosen as {@link #connectionFactory} chooses
+     * @throws IllegalStateException when no server is configured and no embedded one runs
+     */
+    static EventLoopRedis nonBlockingClient(Vertx vertx, RedisSettings settings, Optional<EmbeddedRedis> embedded) {
+        RedisUrl url = Optional.ofNullable(settings.url()).map(RedisUrl::parse).orElse(null);
+        if (!settings.clusterNodes().isEmpty()) {
+            return EventLoopRedis.cluster(vertx, settings.clusterNodes(), url);
+        }
+        if (url != null) {
+            return EventLoopRedis.standalone(vertx, url);
+        }
+        EmbeddedRedis server = embedded.orElseThrow(
+                () -> new IllegalStateException("REDIS_URL is required outside the local profile"));
+        return EventLoopRedis.standalone(vertx, RedisUrl.parse(server.url()));
     }
 
     /** @return a ready {@link StringRedisTemplate} */

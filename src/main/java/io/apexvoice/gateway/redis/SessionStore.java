@@ -1,31 +1,34 @@
 package io.apexvoice.gateway.redis;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.Turn;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.DefaultRedisScript;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import io.apexvoice.gateway.call.CallSid;
-import io.apexvoice.gateway.call.Turn;
-
 /**
- * Call sessions as JSON at {@code session:{callSid}} (SPEC §4).
+ * Call sessions as JSON at {@code session:{callSid}} (SPEC §4), written without blocking ({@link EventLoopRedis}: from
+ * a call's event loop, the reply comes back on that loop).
  * While a call is live its session has no TTL, so {@code volatile-lru} cannot evict it; each turn sets a
  * {@link #IDLE_TTL} (reset on every turn) and closing the call sets it too. Updates are compare-and-set on the
- * whole JSON value (a Lua script), retried on a concurrent change, so no update is lost and the key stays one
- * plain string; the expected value is the one this process wrote last, so an update is one round trip. A missing or unreadable session is reported as absent: callers fall back, never crash.
+ * whole JSON value (a Lua script), retried against a fresh read on a concurrent change, so no update is lost and the
+ * key stays one plain string; the expected value is the one this process wrote last, so an update is one round
+ * trip. The operations on one call run one after the other in the order they were asked for, whatever the threads
+ * asking. A missing or unreadable session is reported as absent: callers fall back, never crash. Every future fails
+ * when Redis cannot answer (timeout, lost connection).
  */
 @Component
 public class SessionStore {
@@ -35,13 +38,14 @@ public class SessionStore {
 
     private static final int MAX_ATTEMPTS = 16;
     private static final String KEEP_TTL = "0";
+    private static final CompletableFuture<Void> NOTHING_BEFORE = CompletableFuture.completedFuture(null);
     private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
 
     /**
      * KEYS[1] session; ARGV: expected JSON, new JSON, TTL seconds or "0" to keep the current TTL.
      * Returns 1 when the value still was the expected one and got replaced, else 0.
      */
-    private static final RedisScript<Long> COMPARE_AND_SET = new DefaultRedisScript<>("""
+    private static final String COMPARE_AND_SET = """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
               return 0
             end
@@ -51,29 +55,32 @@ public class SessionStore {
               redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
             end
             return 1
-            """, Long.class);
+            """;
 
     private final RedisKeys keys;
-    private final StringRedisTemplate redis;
+    private final EventLoopRedis redis;
     /** Session key → the JSON this process wrote last, for live calls (removed on close): the expected value. */
     private final Map<String, String> written = new ConcurrentHashMap<>();
+    /** Session key → the last operation asked for on it; the next one starts when it has finished. */
+    private final Map<String, CompletableFuture<?>> queued = new ConcurrentHashMap<>();
 
-    public SessionStore(RedisKeys keys, StringRedisTemplate redis) {
+    public SessionStore(RedisKeys keys, EventLoopRedis redis) {
         this.keys = keys;
         this.redis = redis;
     }
 
     /** Writes the session without a TTL, replacing any earlier session of the call. */
-    public void open(CallSession session) {
+    public CompletableFuture<Void> open(CallSession session) {
         String key = keys.session(session.callSid());
         String json = toJson(session);
-        redis.opsForValue().set(key, json);
-        written.put(key, json);
+        return inOrder(key, () -> send(Request.cmd(Command.SET).arg(key).arg(json))
+                .thenRun(() -> written.put(key, json)));
     }
 
     /** @return the session; empty when it never existed, expired, was evicted or is unreadable */
-    public Optional<CallSession> find(CallSid call) {
-        return Optional.ofNullable(redis.opsForValue().get(keys.session(call))).flatMap(json -> fromJson(call, json));
+    public CompletableFuture<Optional<CallSession>> find(CallSid call) {
+        String key = keys.session(call);
+        return inOrder(key, () -> read(key).thenApply(json -> json.flatMap(j -> fromJson(call, j))));
     }
 
     /**
@@ -81,7 +88,7 @@ public class SessionStore {
      *
      * @return the session as written; empty when it is absent (nothing is written then)
      */
-    public Optional<CallSession> appendTurns(CallSid call, List<Turn> turns) {
+    public CompletableFuture<Optional<CallSession>> appendTurns(CallSid call, List<Turn> turns) {
         return update(call, session -> {
             CallSession changed = session;
             for (Turn turn : turns) {
@@ -96,10 +103,10 @@ public class SessionStore {
      *
      * @return the new generation; empty when the session is absent
      */
-    public OptionalLong bumpBargeIn(CallSid call) {
+    public CompletableFuture<OptionalLong> bumpBargeIn(CallSid call) {
         return update(call, CallSession::withNextBargeInGeneration, KEEP_TTL)
-                .map(session -> OptionalLong.of(session.bargeInGeneration()))
-                .orElseGet(OptionalLong::empty);
+                .thenApply(session -> session.map(s -> OptionalLong.of(s.bargeInGeneration()))
+                        .orElseGet(OptionalLong::empty));
     }
 
     /**
@@ -107,44 +114,88 @@ public class SessionStore {
      *
      * @return false when the session is already absent
      */
-    public boolean close(CallSid call) {
+    public CompletableFuture<Boolean> close(CallSid call) {
         String key = keys.session(call);
-        written.remove(key);
-        return Boolean.TRUE.equals(redis.expire(key, IDLE_TTL));
+        return inOrder(key, () -> {
+            written.remove(key);
+            return send(Request.cmd(Command.EXPIRE).arg(key).arg(IDLE_TTL.toSeconds()))
+                    .thenApply(reply -> reply != null && reply.toLong() == 1L);
+        });
+    }
+
+    private CompletableFuture<Optional<CallSession>> update(CallSid call, UnaryOperator<CallSession> change,
+            String ttlSeconds) {
+        String key = keys.session(call);
+        return inOrder(key, () -> attempt(call, key, change, ttlSeconds, Optional.ofNullable(written.get(key)), 0));
     }
 
     /**
      * Compare-and-set against the value this process wrote last (one round trip while nobody else wrote the session,
      * which is the rule: one pod owns a live call), else against a fresh read.
      */
-    private Optional<CallSession> update(CallSid call, UnaryOperator<CallSession> change, String ttlSeconds) {
-        String key = keys.session(call);
-        String current = written.get(key);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            if (current == null) {
-                current = redis.opsForValue().get(key);
-            }
-            if (current == null) {
-                written.remove(key);
-                return Optional.empty();
-            }
-            Optional<CallSession> session = fromJson(call, current);
-            if (session.isEmpty()) {
-                written.remove(key);
-                return Optional.empty();
-            }
-            CallSession changed = change.apply(session.get());
-            String json = toJson(changed);
-            Long swapped = redis.execute(COMPARE_AND_SET, List.of(key), current, json, ttlSeconds);
-            if (swapped != null && swapped == 1L) {
-                written.put(key, json);
-                return Optional.of(changed);
-            }
-            current = null;
+    private CompletableFuture<Optional<CallSession>> attempt(CallSid call, String key,
+            UnaryOperator<CallSession> change, String ttlSeconds, Optional<String> expected, int attempt) {
+        if (attempt == MAX_ATTEMPTS) {
+            written.remove(key);
+            return CompletableFuture.failedFuture(new IllegalStateException("session of call " + call
+                    + " kept changing; gave up after " + MAX_ATTEMPTS + " attempts"));
         }
+        if (expected.isEmpty()) {
+            return read(key).thenCompose(current -> current.isEmpty() ? absent(key)
+                    : attempt(call, key, change, ttlSeconds, current, attempt));
+        }
+        String current = expected.get();
+        Optional<CallSession> session = fromJson(call, current);
+        if (session.isEmpty()) {
+            return absent(key);
+        }
+        CallSession changed = change.apply(session.get());
+        String json = toJson(changed);
+        return send(Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(key).arg(current).arg(json)
+                .arg(ttlSeconds)).thenCompose(swapped -> {
+                    if (swapped != null && swapped.toLong() == 1L) {
+                        written.put(key, json);
+                        return CompletableFuture.completedFuture(Optional.of(changed));
+                    }
+                    return attempt(call, key, change, ttlSeconds, Optional.empty(), attempt + 1);
+                });
+    }
+
+    private CompletableFuture<Optional<CallSession>> absent(String key) {
         written.remove(key);
-        throw new IllegalStateException("session of call " + call + " kept changing; gave up after "
-                + MAX_ATTEMPTS + " attempts");
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    private CompletableFuture<Optional<String>> read(String key) {
+        return send(Request.cmd(Command.GET).arg(key)).thenApply(reply -> Optional.ofNullable(reply)
+                .map(Response::toString));
+    }
+
+    private CompletableFuture<Response> send(Request request) {
+        return redis.send(request).toCompletionStage().toCompletableFuture();
+    }
+
+    /** Starts {@code operation} once every operation asked for earlier on {@code key} has finished. */
+    private <T> CompletableFuture<T> inOrder(String key, Supplier<CompletableFuture<T>> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<?> before = queued.put(key, result);
+        (before == null ? NOTHING_BEFORE : before).whenComplete((ignored, failure) -> {
+            CompletableFuture<T> started;
+            try {
+                started = operation.get();
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+            }
+            started.whenComplete((value, error) -> {
+                queued.remove(key, result);
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(value);
+                }
+            });
+        });
+        return result;
     }
 
     private Optional<CallSession> fromJson(CallSid call, String json) {

@@ -52,31 +52,28 @@ public final class LocalSimulators implements ApplicationContextInitializer<Conf
         try {
             if (unset(env, "DEEPGRAM_URL")) {
                 String key = valueOr(env, "DEEPGRAM_API_KEY", DeepgramSimulator.Settings.defaults().apiKey());
-                int port = start(started, new DeepgramSimulator(vertx,
-                        DeepgramSimulator.Settings.defaults().withApiKey(key)));
-                settings.put("apex.deepgram.url", "ws://127.0.0.1:" + port + "/v1/listen");
+                int port = start(started, deepgram(vertx, key));
+                settings.put("apex.deepgram.url", deepgramUrl(port));
                 settings.put("apex.deepgram.api-key", key);
             }
             if (unset(env, "GROQ_URL")) {
                 String key = valueOr(env, "GROQ_API_KEY", GroqSimulator.Settings.defaults().apiKey());
-                int port = start(started, new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withApiKey(key)
-                        .withRules(DEMO_REPLIES)));
-                settings.put("apex.groq.url", "http://127.0.0.1:" + port + "/openai/v1");
+                int port = start(started, groq(vertx, key));
+                settings.put("apex.groq.url", groqUrl(port));
                 settings.put("apex.groq.api-key", key);
             }
             if (unset(env, "AZURE_TTS_URL")) {
                 String key = valueOr(env, "AZURE_TTS_KEY", AzureTtsSimulator.Settings.defaults().apiKey());
-                int port = start(started, new AzureTtsSimulator(vertx,
-                        AzureTtsSimulator.Settings.defaults().withApiKey(key)));
-                settings.put("apex.azure-tts.url", "http://127.0.0.1:" + port + "/cognitiveservices/v1");
+                int port = start(started, azure(vertx, key));
+                settings.put("apex.azure-tts.url", azureUrl(port));
                 settings.put("apex.azure-tts.key", key);
             }
             if (unset(env, "TWILIO_API_URL")) {
                 TwilioRestSimulator.Settings defaults = TwilioRestSimulator.Settings.defaults();
                 String sid = valueOr(env, "apex.twilio.account-sid", defaults.accountSid());
                 String token = valueOr(env, "apex.twilio.auth-token", defaults.authToken());
-                int port = start(started, new TwilioRestSimulator(vertx, defaults.withAccount(sid, token)));
-                settings.put("apex.twilio.api-url", "http://127.0.0.1:" + port);
+                int port = start(started, twilio(vertx, sid, token));
+                settings.put("apex.twilio.api-url", twilioUrl(port));
             }
         } catch (RuntimeException e) {
             started.forEach(SimulatorServer::close);
@@ -91,6 +88,46 @@ public final class LocalSimulators implements ApplicationContextInitializer<Conf
                 running.close();
             }
         });
+    }
+
+    /** The Deepgram simulator with its defaults, accepting {@code key}. */
+    static DeepgramSimulator deepgram(Vertx vertx, String key) {
+        return new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults().withApiKey(key));
+    }
+
+    /** The Groq simulator with its defaults and the demo tenant's replies, accepting {@code key}. */
+    static GroqSimulator groq(Vertx vertx, String key) {
+        return new GroqSimulator(vertx, GroqSimulator.Settings.defaults().withApiKey(key).withRules(DEMO_REPLIES));
+    }
+
+    /** The Azure TTS simulator with its defaults, accepting {@code key}. */
+    static AzureTtsSimulator azure(Vertx vertx, String key) {
+        return new AzureTtsSimulator(vertx, AzureTtsSimulator.Settings.defaults().withApiKey(key));
+    }
+
+    /** The Twilio REST simulator with its defaults for account {@code sid} and its auth token. */
+    static TwilioRestSimulator twilio(Vertx vertx, String sid, String token) {
+        return new TwilioRestSimulator(vertx, TwilioRestSimulator.Settings.defaults().withAccount(sid, token));
+    }
+
+    /** {@code DEEPGRAM_URL} of a Deepgram simulator on {@code port}. */
+    static String deepgramUrl(int port) {
+        return "ws://127.0.0.1:" + port + "/v1/listen";
+    }
+
+    /** {@code GROQ_URL} of a Groq simulator on {@code port}. */
+    static String groqUrl(int port) {
+        return "http://127.0.0.1:" + port + "/openai/v1";
+    }
+
+    /** {@code AZURE_TTS_URL} of an Azure TTS simulator on {@code port}. */
+    static String azureUrl(int port) {
+        return "http://127.0.0.1:" + port + "/cognitiveservices/v1";
+    }
+
+    /** {@code TWILIO_API_URL} of a Twilio REST simulator on {@code port}. */
+    static String twilioUrl(int port) {
+        return "http://127.0.0.1:" + port;
     }
 
     private static int start(List<SimulatorServer<?>> started, SimulatorServer<?> simulator) {

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * are the caller's.
  */
 @Component
-public class CachedSpeech implements AutoCloseable {
+public class CachedSpeech {
 
     private static final Logger log = LoggerFactory.getLogger(CachedSpeech.class);
 
@@ -148,11 +148,5 @@ public class CachedSpeech implements AutoCloseable {
                 return silent.done();
             }
         };
-    }
-
-    /** Stops the Redis pool; called by Spring at shutdown. */
-    @Override
-    public void close() {
-        cache.close();
     }
 }

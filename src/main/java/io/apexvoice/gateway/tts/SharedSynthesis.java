@@ -85,7 +85,7 @@ final class SharedSynthesis {
 
     /** Looks the key up in Redis, then serves the hit or starts the provider request. Call once. */
     void start() {
-        cache.get(key).thenAccept(cached -> context.runOnContext(v -> {
+        cache.get(key).thenAccept(cached -> onContext(() -> {
             if (cached.isPresent()) {
                 serveCached(cached.get());
             } else {
@@ -190,10 +190,15 @@ final class SharedSynthesis {
     }
 
     private void drainSoon() {
+        onContext(this::drain);
+    }
+
+    /** Runs {@code step} on the flight's context: at once when already there (a cache reply on the asking loop). */
+    private void onContext(Runnable step) {
         if (Vertx.currentContext() == context) {
-            drain();
+            step.run();
         } else {
-            context.runOnContext(v -> drain());
+            context.runOnContext(v -> step.run());
         }
     }
 

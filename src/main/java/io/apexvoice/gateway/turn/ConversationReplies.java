@@ -25,7 +25,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -66,7 +68,11 @@ public class ConversationReplies {
         this.breaker = properties.circuitBreaker().newBreaker("llm");
     }
 
-    /** In: a {@link TranscriptFinalized}. Starts the reply and returns. */
+    /**
+     * In: a {@link TranscriptFinalized} and the session write of {@link ConversationTurns#record}. Starts the reply
+     * once the write has answered (on the call's event loop) and returns at once.
+     */
+    @SuppressWarnings("unchecked")
     public void respond(Exchange exchange) {
         TranscriptFinalized turn = exchange.getMessage().getBody(TranscriptFinalized.class);
         Optional<CallRuntime> found = calls.find(turn.callSid());
@@ -74,13 +80,27 @@ public class ConversationReplies {
             return;
         }
         CallRuntime call = found.get();
-        Tenant tenant = call.tenant();
         long heardAt = System.nanoTime();
-        CallSession session = exchange.getProperty(ConversationTurns.SESSION, CallSession.class);
-        if (session == null) {
-            fallback(call, "session_lost", heardAt);
+        CompletableFuture<Optional<CallSession>> written =
+                exchange.getProperty(ConversationTurns.SESSION, CompletableFuture.class);
+        written.whenComplete((session, failure) -> call.onCallLoop(() -> call.logged(() -> {
+            if (failure != null) {
+                log.warn("session not written: {}", failure.getMessage());
+                fallback(call, "session_unavailable", heardAt);
+            } else if (session.isEmpty()) {
+                log.warn("session gone (evicted or expired)");
+                fallback(call, "session_lost", heardAt);
+            } else {
+                respond(call, session.get(), heardAt);
+            }
+        })));
+    }
+
+    private void respond(CallRuntime call, CallSession session, long heardAt) {
+        if (call.isEnded()) {
             return;
         }
+        Tenant tenant = call.tenant();
         List<Turn> history = session.turns();
         LlmRequest request = new LlmRequest(CallVariables.systemPrompt(tenant.prompt(), session.variables()),
                 history, 0, Double.NaN,
@@ -88,16 +108,17 @@ public class ConversationReplies {
         tenantThrottle.acquire(tenant.id(), tenant.tier().maxConcurrentLlm(), properties.tenantWait())
                 .whenComplete((tenantPermit, waited) -> {
                     if (waited != null) {
-                        fallback(call, "tenant_busy", heardAt);
+                        call.logged(() -> fallback(call, "tenant_busy", heardAt));
                         return;
                     }
                     aimd.acquire().whenComplete((globalPermit, throttled) -> {
                         if (throttled != null) {
                             tenantPermit.release(Permit.Outcome.FAILED);
-                            fallback(call, "llm_saturated", heardAt);
+                            call.logged(() -> fallback(call, "llm_saturated", heardAt));
                             return;
                         }
-                        stream(call, request, heardAt, new Permits(tenantPermit, globalPermit));
+                        call.onCallLoop(() -> call.logged(
+                                () -> stream(call, request, heardAt, new Permits(tenantPermit, globalPermit))));
                     });
                 });
     }
@@ -131,13 +152,15 @@ public class ConversationReplies {
             public void onError(LlmFailure failure) {
                 permits.release(Permit.Outcome.of(failure));
                 breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
-                log.warn("reply failed: {}", failure.kind());
-                if (player.sentences().isEmpty()) {
-                    fallback(call, "llm_" + failure.kind().name().toLowerCase(), heardAt);
-                } else {
-                    splitter.finish().ifPresent(player::add);
-                    player.finish();
-                }
+                call.logged(() -> {
+                    log.warn("reply failed: {}", failure.kind());
+                    if (player.sentences().isEmpty()) {
+                        fallback(call, "llm_" + failure.kind().name().toLowerCase(), heardAt);
+                    } else {
+                        splitter.finish().ifPresent(player::add);
+                        player.finish();
+                    }
+                });
             }
         });
         player.onCancel(() -> {
@@ -146,8 +169,8 @@ public class ConversationReplies {
             permits.release(Permit.Outcome.FAILED);
         });
         player.done().thenAccept(marks -> {
-            if (!player.isCancelled() && !marks.isEmpty() && marks.stream().allMatch(java.util.Objects::isNull)) {
-                fallback(call, "tts_failed", heardAt);
+            if (!player.isCancelled() && !marks.isEmpty() && marks.stream().allMatch(Objects::isNull)) {
+                call.logged(() -> fallback(call, "tts_failed", heardAt));
             }
         });
     }

@@ -115,7 +115,7 @@ class MediaPlaneTests {
         CallSid callSid = CallSid.of(call.callSid());
 
         Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
-        CallSession session = sessions.find(callSid).orElseThrow();
+        CallSession session = sessions.find(callSid).join().orElseThrow();
         assertThat(session.turns()).extracting(Turn::text)
                 .containsExactly("Hello, how can I help?", "First question.", "Second question.", "[keypad 5]");
         assertThat(redis.getExpire(keys.session(callSid))).isBetween(1L, 1800L);
@@ -150,7 +150,7 @@ class MediaPlaneTests {
         Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
         List<Turn> expected = List.of(new Turn(Turn.Role.assistant, "", true), Turn.user("Wait a moment please."));
         assertThat(records.find(TenantId.of(FIXTURE.tenant), callSid).orElseThrow().turns()).isEqualTo(expected);
-        CallSession session = sessions.find(callSid).orElseThrow();
+        CallSession session = sessions.find(callSid).join().orElseThrow();
         assertThat(session.turns()).isEqualTo(expected);
         assertThat(session.bargeInGeneration()).isEqualTo(1);
         assertThat(meters.find("apex.bargein.clear.latency").tag("tenant", FIXTURE.tenant).timer()).isNotNull();
@@ -184,7 +184,7 @@ class MediaPlaneTests {
 
         assertThat(closed.code()).isEqualTo((short) 1008);
         assertThat(unknownTenant.code()).isEqualTo((short) 1008);
-        assertThat(sessions.find(callSid)).isEmpty();
+        assertThat(sessions.find(callSid).join()).isEmpty();
         assertThat(activeCalls.find(callSid)).isEmpty();
         assertThat(stat("connectionsOpened")).isEqualTo(sttBefore);
         assertThat(meters.find("apex.media.streams.rejected").tag("reason", "invalid_token").counter())
@@ -208,7 +208,7 @@ class MediaPlaneTests {
         socket.writeTextMessage(start(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
 
         assertThat(code.get(5, TimeUnit.SECONDS)).isEqualTo((short) 1008);
-        assertThat(sessions.find(callSid)).isEmpty();
+        assertThat(sessions.find(callSid).join()).isEmpty();
         assertThat(meters.find("apex.media.streams.rejected").tag("reason", "invalid_signature").counter())
                 .isNotNull();
     }
@@ -228,7 +228,7 @@ class MediaPlaneTests {
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         CallSid callSid = CallSid.of(call.callSid());
         Await.until(Duration.ofSeconds(10), () -> activeCalls.find(callSid).isEmpty(), "the call to end");
-        assertThat(sessions.find(callSid).orElseThrow().turns()).extracting(Turn::text)
+        assertThat(sessions.find(callSid).join().orElseThrow().turns()).extracting(Turn::text)
                 .containsExactly("Hello, how can I help?", "After the drop.");
         assertThat(meters.counter("apex.stt.reconnects", "provider", "deepgram").count()).isPositive();
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vertx.core.Vertx;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -29,7 +30,8 @@ class RedisConnectionConfigurationTests {
     Path dataDir;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withUserConfiguration(RedisConnectionConfiguration.class);
+            .withUserConfiguration(RedisConnectionConfiguration.class)
+            .withBean(Vertx.class, Vertx::vertx, bean -> bean.setDestroyMethodName("close"));
 
     private ApplicationContextRunner local() {
         return runner.withInitializer(context -> context.getEnvironment().setActiveProfiles("local"))
@@ -95,8 +97,8 @@ class RedisConnectionConfigurationTests {
                     assertThat(context.getBean(RedisConnectionFactory.class)).isInstanceOf(JedisConnectionFactory.class);
                     assertThat(context).hasSingleBean(StringRedisTemplate.class);
                     TtsAudioCache cache = context.getBean(TtsAudioCache.class);
-                    cache.put("voice", "mulaw", "wiring probe", new byte[] {(byte) 0xff, 0x00, 0x7f});
-                    assertThat(cache.get("voice", "mulaw", "wiring probe"))
+                    cache.put("voice", "mulaw", "wiring probe", new byte[] {(byte) 0xff, 0x00, 0x7f}).join();
+                    assertThat(cache.get("voice", "mulaw", "wiring probe").join())
                             .hasValueSatisfying(audio -> assertThat(audio).containsExactly(0xff, 0x00, 0x7f));
                     assertThat(context).hasSingleBean(CampaignQueue.class).hasSingleBean(SessionStore.class)
                             .hasSingleBean(IdempotencyGuard.class).hasSingleBean(WebhookRateLimiter.class)

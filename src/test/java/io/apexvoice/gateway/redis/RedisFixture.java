@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.redis;
 
+import io.vertx.core.Vertx;
 import java.util.Optional;
 
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
@@ -18,6 +19,9 @@ public final class RedisFixture implements AutoCloseable {
     public final StringRedisTemplate strings;
     public final RedisTemplate<String, byte[]> bytes;
     public final RedisKeys keys;
+    /** The non-blocking client of the same server (its commands complete on the fixture's own Vert.x). */
+    public final EventLoopRedis async;
+    private final Vertx vertx = Vertx.vertx();
 
     private RedisFixture(String url, String keyPrefix) {
         RedisSettings settings = new RedisSettings(url, null, keyPrefix, 0, null);
@@ -27,6 +31,7 @@ public final class RedisFixture implements AutoCloseable {
         strings = RedisConnectionConfiguration.stringTemplate(connectionFactory);
         bytes = RedisConnectionConfiguration.bytesTemplate(connectionFactory);
         keys = new RedisKeys(settings.keyPrefix());
+        async = RedisConnectionConfiguration.nonBlockingClient(vertx, settings, Optional.empty());
     }
 
     /** @return a fixture on the JVM-wide test Redis, keys without prefix */
@@ -47,6 +52,8 @@ public final class RedisFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        async.close();
+        vertx.close();
         connectionFactory.destroy();
     }
 }

@@ -30,7 +30,7 @@ class SessionStoreTests {
     @BeforeAll
     static void connect() {
         redis = RedisFixture.shared();
-        sessions = new SessionStore(redis.keys, redis.strings);
+        sessions = new SessionStore(redis.keys, redis.async);
     }
 
     @AfterAll
@@ -42,10 +42,10 @@ class SessionStoreTests {
     void openedSessionHasNoTtlAndReadsBack() {
         CallSession session = CallSession.start(RandomIds.callSid(), RandomIds.tenant(), "v7", Map.of("name", "Ada"));
 
-        sessions.open(session);
+        sessions.open(session).join();
 
         assertThat(redis.ttlSeconds(redis.keys.session(session.callSid()))).isEqualTo(-1);
-        assertThat(sessions.find(session.callSid())).contains(session);
+        assertThat(sessions.find(session.callSid()).join()).contains(session);
     }
 
     @Test
@@ -61,20 +61,20 @@ class SessionStoreTests {
     void appendTurnSetsTheIdleTtl() {
         CallSid call = openNew().callSid();
 
-        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello")))).isPresent();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello"))).join()).isPresent();
 
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
-        assertThat(sessions.find(call).orElseThrow().turns()).containsExactly(Turn.user("hello"));
+        assertThat(sessions.find(call).join().orElseThrow().turns()).containsExactly(Turn.user("hello"));
     }
 
     @Test
     void everyTurnResetsTheTtl() {
         CallSid call = openNew().callSid();
-        sessions.appendTurns(call, List.of(Turn.user("hello")));
+        sessions.appendTurns(call, List.of(Turn.user("hello"))).join();
         redis.strings.expire(redis.keys.session(call), Duration.ofSeconds(100));
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isLessThanOrEqualTo(100);
 
-        sessions.appendTurns(call, List.of(Turn.assistant("hi, how can I help?")));
+        sessions.appendTurns(call, List.of(Turn.assistant("hi, how can I help?"))).join();
 
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
     }
@@ -84,10 +84,10 @@ class SessionStoreTests {
         CallSid call = openNew().callSid();
 
         for (int i = 1; i <= 11; i++) {
-            sessions.appendTurns(call, List.of(Turn.user("turn " + i)));
+            sessions.appendTurns(call, List.of(Turn.user("turn " + i))).join();
         }
 
-        assertThat(sessions.find(call).orElseThrow().turns()).extracting(Turn::text)
+        assertThat(sessions.find(call).join().orElseThrow().turns()).extracting(Turn::text)
                 .containsExactly("turn 4", "turn 5", "turn 6", "turn 7", "turn 8", "turn 9", "turn 10", "turn 11");
     }
 
@@ -95,10 +95,10 @@ class SessionStoreTests {
     void bargeInIncrementsTheGenerationAndKeepsALiveSessionWithoutTtl() {
         CallSid call = openNew().callSid();
 
-        assertThat(sessions.bumpBargeIn(call)).hasValue(1);
-        assertThat(sessions.bumpBargeIn(call)).hasValue(2);
+        assertThat(sessions.bumpBargeIn(call).join()).hasValue(1);
+        assertThat(sessions.bumpBargeIn(call).join()).hasValue(2);
 
-        assertThat(sessions.find(call).orElseThrow().bargeInGeneration()).isEqualTo(2);
+        assertThat(sessions.find(call).join().orElseThrow().bargeInGeneration()).isEqualTo(2);
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isEqualTo(-1);
     }
 
@@ -113,8 +113,8 @@ class SessionStoreTests {
                 String text = "turn " + i;
                 updates.add(pool.submit(() -> {
                     start.await();
-                    sessions.appendTurns(call, List.of(Turn.user(text)));
-                    sessions.bumpBargeIn(call);
+                    sessions.appendTurns(call, List.of(Turn.user(text))).join();
+                    sessions.bumpBargeIn(call).join();
                     return null;
                 }));
             }
@@ -126,7 +126,7 @@ class SessionStoreTests {
             pool.shutdownNow();
         }
 
-        CallSession session = sessions.find(call).orElseThrow();
+        CallSession session = sessions.find(call).join().orElseThrow();
         assertThat(session.bargeInGeneration()).isEqualTo(8);
         assertThat(session.turns()).extracting(Turn::text)
                 .containsExactlyInAnyOrder("turn 0", "turn 1", "turn 2", "turn 3", "turn 4", "turn 5", "turn 6", "turn 7");
@@ -136,7 +136,7 @@ class SessionStoreTests {
     void closeSetsTheIdleTtl() {
         CallSid call = openNew().callSid();
 
-        assertThat(sessions.close(call)).isTrue();
+        assertThat(sessions.close(call).join()).isTrue();
 
         assertThat(redis.ttlSeconds(redis.keys.session(call))).isBetween(IDLE_TTL - 10, IDLE_TTL);
     }
@@ -145,10 +145,10 @@ class SessionStoreTests {
     void missingSessionIsAbsentAndNotRecreated() {
         CallSid call = RandomIds.callSid();
 
-        assertThat(sessions.find(call)).isEmpty();
-        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello")))).isEmpty();
-        assertThat(sessions.bumpBargeIn(call)).isEmpty();
-        assertThat(sessions.close(call)).isFalse();
+        assertThat(sessions.find(call).join()).isEmpty();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello"))).join()).isEmpty();
+        assertThat(sessions.bumpBargeIn(call).join()).isEmpty();
+        assertThat(sessions.close(call).join()).isFalse();
         assertThat(redis.strings.hasKey(redis.keys.session(call))).isFalse();
     }
 
@@ -157,8 +157,8 @@ class SessionStoreTests {
         CallSid call = RandomIds.callSid();
         redis.strings.opsForValue().set(redis.keys.session(call), "{\"callSid\": not json");
 
-        assertThat(sessions.find(call)).isEmpty();
-        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello")))).isEmpty();
+        assertThat(sessions.find(call).join()).isEmpty();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("hello"))).join()).isEmpty();
     }
 
     @Test
@@ -166,12 +166,12 @@ class SessionStoreTests {
         CallSid call = RandomIds.callSid();
         redis.strings.opsForValue().set(redis.keys.session(call), "{\"turns\":[]}");
 
-        assertThat(sessions.find(call)).isEmpty();
+        assertThat(sessions.find(call).join()).isEmpty();
     }
 
     private static CallSession openNew() {
         CallSession session = CallSession.start(RandomIds.callSid(), RandomIds.tenant(), "v1", Map.of());
-        sessions.open(session);
+        sessions.open(session).join();
         return session;
     }
 
@@ -179,35 +179,35 @@ class SessionStoreTests {
     void turnsAppendedTogetherKeepTheirOrderAndComeBackAsWritten() {
         CallSid call = openNew().callSid();
 
-        CallSession written = sessions.appendTurns(call, List.of(Turn.assistant("hi"), Turn.user("hello"))).orElseThrow();
+        CallSession written = sessions.appendTurns(call, List.of(Turn.assistant("hi"), Turn.user("hello"))).join().orElseThrow();
 
         assertThat(written.turns()).containsExactly(Turn.assistant("hi"), Turn.user("hello"));
-        assertThat(sessions.find(call)).contains(written);
+        assertThat(sessions.find(call).join()).contains(written);
     }
 
     @Test
     void aSessionChangedByAnotherWriterIsReadAgainNotOverwritten() {
         CallSession opened = openNew();
         CallSid call = opened.callSid();
-        sessions.appendTurns(call, List.of(Turn.user("first")));
+        sessions.appendTurns(call, List.of(Turn.user("first"))).join();
         // another process (or an operator) writes the session behind this store's back
         CallSession elsewhere = opened.withTurn(Turn.user("elsewhere"));
         redis.strings.opsForValue().set(redis.keys.session(call), json(elsewhere));
 
-        sessions.appendTurns(call, List.of(Turn.user("second")));
+        sessions.appendTurns(call, List.of(Turn.user("second"))).join();
 
-        assertThat(sessions.find(call).orElseThrow().turns()).extracting(Turn::text)
+        assertThat(sessions.find(call).join().orElseThrow().turns()).extracting(Turn::text)
                 .containsExactly("elsewhere", "second");
     }
 
     @Test
     void aSessionThatExpiredWhileLiveIsNotRecreated() {
         CallSid call = openNew().callSid();
-        sessions.appendTurns(call, List.of(Turn.user("first")));
+        sessions.appendTurns(call, List.of(Turn.user("first"))).join();
         redis.strings.delete(redis.keys.session(call));
 
-        assertThat(sessions.appendTurns(call, List.of(Turn.user("second")))).isEmpty();
-        assertThat(sessions.bumpBargeIn(call)).isEmpty();
+        assertThat(sessions.appendTurns(call, List.of(Turn.user("second"))).join()).isEmpty();
+        assertThat(sessions.bumpBargeIn(call).join()).isEmpty();
         assertThat(redis.strings.hasKey(redis.keys.session(call))).isFalse();
     }
 

@@ -20,7 +20,7 @@ class TtsAudioCacheTests {
     @BeforeAll
     static void connect() {
         redis = RedisFixture.shared();
-        cache = new TtsAudioCache(redis.keys, redis.bytes);
+        cache = new TtsAudioCache(redis.keys, redis.async);
     }
 
     @AfterAll
@@ -36,9 +36,9 @@ class TtsAudioCacheTests {
             audio[i] = (byte) i;
         }
 
-        cache.put(VOICE, FORMAT, text, audio);
+        cache.put(VOICE, FORMAT, text, audio).join();
 
-        assertThat(cache.get(VOICE, FORMAT, text)).hasValueSatisfying(hit -> assertThat(hit).isEqualTo(audio));
+        assertThat(cache.get(VOICE, FORMAT, text).join()).hasValueSatisfying(hit -> assertThat(hit).isEqualTo(audio));
         assertThat(redis.bytes.opsForValue().size(redis.keys.ttsAudio(VOICE, FORMAT, text))).isEqualTo(1024L);
     }
 
@@ -46,7 +46,7 @@ class TtsAudioCacheTests {
     void storesAudioForTwentyFourHours() {
         String text = uniqueText();
 
-        cache.put(VOICE, FORMAT, text, new byte[] {1, 2, 3});
+        cache.put(VOICE, FORMAT, text, new byte[] {1, 2, 3}).join();
 
         assertThat(redis.ttlSeconds(redis.keys.ttsAudio(VOICE, FORMAT, text)))
                 .isBetween(TtsAudioCache.TTL.toSeconds() - 10, TtsAudioCache.TTL.toSeconds());
@@ -54,15 +54,15 @@ class TtsAudioCacheTests {
 
     @Test
     void missesForTextNeverCached() {
-        assertThat(cache.get(VOICE, FORMAT, uniqueText())).isEmpty();
+        assertThat(cache.get(VOICE, FORMAT, uniqueText()).join()).isEmpty();
     }
 
     @Test
     void anotherVoiceIsAnotherEntry() {
         String text = uniqueText();
-        cache.put(VOICE, FORMAT, text, new byte[] {1});
+        cache.put(VOICE, FORMAT, text, new byte[] {1}).join();
 
-        assertThat(cache.get("en-US-GuyNeural", FORMAT, text)).isEmpty();
+        assertThat(cache.get("en-US-GuyNeural", FORMAT, text).join()).isEmpty();
     }
 
     @Test

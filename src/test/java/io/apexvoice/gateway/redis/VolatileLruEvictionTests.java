@@ -34,7 +34,7 @@ class VolatileLruEvictionTests {
                 "maxmemory 2mb", "maxmemory-policy volatile-lru", "appendonly no", "save \"\"");
              RedisFixture redis = RedisFixture.connect(server.url(), "")) {
             CampaignQueue queue = new CampaignQueue(redis.keys, redis.strings);
-            TtsAudioCache cache = new TtsAudioCache(redis.keys, redis.bytes);
+            TtsAudioCache cache = new TtsAudioCache(redis.keys, redis.async);
             TenantId tenant = RandomIds.tenant();
             Set<String> jobIds = new HashSet<>();
             for (int i = 0; i < JOBS; i++) {
@@ -44,7 +44,7 @@ class VolatileLruEvictionTests {
 
             List<String> cacheKeys = new ArrayList<>();
             for (int i = 0; i < CACHED_PHRASES; i++) {
-                cache.put("voice", "mulaw", "phrase " + i, new byte[AUDIO_BYTES]);
+                cache.put("voice", "mulaw", "phrase " + i, new byte[AUDIO_BYTES]).join();
                 cacheKeys.add(redis.keys.ttsAudio("voice", "mulaw", "phrase " + i));
             }
 

@@ -68,7 +68,6 @@ class CachedSpeechTests {
 
     @AfterEach
     void stop() {
-        speech.close();
         redis.close();
     }
 
@@ -235,8 +234,8 @@ class CachedSpeechTests {
 
     @Test
     void stillSpeaksFromTheProviderWhenRedisIsDown() throws IOException {
-        try (TtsCacheFixture down = TtsCacheFixture.connect("redis://127.0.0.1:" + closedPort());
-             CachedSpeech withoutCache = new CachedSpeech(synthesizer, down.cache, vertx, meters)) {
+        try (TtsCacheFixture down = TtsCacheFixture.connect("redis://127.0.0.1:" + closedPort())) {
+            CachedSpeech withoutCache = new CachedSpeech(synthesizer, down.cache, vertx, meters);
             for (int i = 0; i < 2; i++) {
                 RecordingSink sink = new RecordingSink();
                 assertThat(withoutCache.speak(JENNY, "The cache is down.", sink).done()).succeedsWithin(DEADLINE);

@@ -97,7 +97,7 @@ class ConversationTests {
 
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(call.turnLatenciesMs()).hasSize(2);
-        assertThat(sessions.find(CallSid.of(call.callSid())).orElseThrow().turns()).extracting(Turn::text)
+        assertThat(sessions.find(CallSid.of(call.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
                 .startsWith("Hello, how can I help?", "What are your opening hours.", HOURS_REPLY,
                         "Thanks a lot.");
         JsonNode first = FIXTURE.groq().recentRequests().get(0);
@@ -118,7 +118,7 @@ class ConversationTests {
 
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(call.agent().clears()).isEqualTo(1);
-        List<Turn> turns = sessions.find(CallSid.of(call.callSid())).orElseThrow().turns();
+        List<Turn> turns = sessions.find(CallSid.of(call.callSid())).join().orElseThrow().turns();
         Turn interrupted = turns.stream().filter(Turn::interrupted).findFirst().orElseThrow();
         assertThat(interrupted.role()).isEqualTo(Turn.Role.assistant);
         assertThat(LONG_REPLY).startsWith(interrupted.text());
@@ -130,7 +130,7 @@ class ConversationTests {
     void aTtsOutageStillEndsInTheCachedFallbackPhrase() {
         // in the shared test Redis, pre-warmed by this context or by an earlier one with the same voice and phrase
         Await.until(Duration.ofSeconds(10), () -> ttsCache.get("en-US-JennyNeural", SpeechSynthesizer.MULAW_8KHZ,
-                "sorry, please hold on.").isPresent(), "the fallback phrase to be pre-warmed");
+                "sorry, please hold on.").join().isPresent(), "the fallback phrase to be pre-warmed");
         CallResult call = CALLER.run(FIXTURE.call(port, CallerScript.of(waitForAgent())).build()).results().get(0);
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         FIXTURE.azure().configure(s -> s.withFailNext(503, 1000));
@@ -140,7 +140,7 @@ class ConversationTests {
 
             assertThat(outage.outcome()).as(outage.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
             assertThat(outage.turnLatenciesMs()).hasSize(1);
-            assertThat(sessions.find(CallSid.of(outage.callSid())).orElseThrow().turns()).extracting(Turn::text)
+            assertThat(sessions.find(CallSid.of(outage.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
                     .contains("Sorry, please hold on.");
             assertThat(meters.find("apex.turn.fallbacks").tag("reason", "tts_failed").counter()).isNotNull();
         } finally {
@@ -175,7 +175,7 @@ class ConversationTests {
 
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(call.turnLatenciesMs()).hasSize(1);
-        assertThat(sessions.find(CallSid.of(call.callSid())).orElseThrow().turns()).extracting(Turn::text)
+        assertThat(sessions.find(CallSid.of(call.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
                 .contains("Sorry, please hold on.");
         assertThat(meters.find("apex.turn.fallbacks").tag("reason", "llm_unavailable").counter()).isNotNull();
     }
