@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
  * whole JSON value (a Lua script), retried against a fresh read on a concurrent change, so no update is lost and the
  * key stays one plain string; the expected value is the one this process wrote last, so an update is one round
  * trip. The operations on one call run one after the other in the order they were asked for, whatever the threads
- * asking. A missing or unreadable session is reported as absent: callers fall back, never crash. Every future fails
- * when Redis cannot answer (timeout, lost connection).
+ * asking, and {@link #projected} tells at once what the session will be once they have gone through (so a turn
+ * can start its reply while its write is on the way). A missing or unreadable session is reported as absent:
+ * callers fall back, never crash. Every future fails when Redis cannot answer (timeout, lost connection).
  */
 @Component
 public class SessionStore {
@@ -63,6 +64,11 @@ public class SessionStore {
     private final Map<String, String> written = new ConcurrentHashMap<>();
     /** Session key → the last operation asked for on it; the next one starts when it has finished. */
     private final Map<String, CompletableFuture<?>> queued = new ConcurrentHashMap<>();
+    /**
+     * Session key → the session once every write asked for so far has gone through as this process wrote it; gone
+     * when that is not known (never opened here, closed, or a write found the session changed, absent or failed).
+     */
+    private final Map<String, CallSession> projections = new ConcurrentHashMap<>();
 
     public SessionStore(RedisKeys keys, EventLoopRedis redis) {
         this.keys = keys;
@@ -73,8 +79,23 @@ public class SessionStore {
     public CompletableFuture<Void> open(CallSession session) {
         String key = keys.session(session.callSid());
         String json = toJson(session);
-        return inOrder(key, () -> send(Request.cmd(Command.SET).arg(key).arg(json))
+        projections.put(key, session);
+        CompletableFuture<Void> opened = inOrder(key, () -> send(Request.cmd(Command.SET).arg(key).arg(json))
                 .thenRun(() -> written.put(key, json)));
+        opened.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                projections.remove(key);
+            }
+        });
+        return opened;
+    }
+
+    /**
+     * @return what the session will be once every write asked for so far has gone through as this process wrote it
+     *         (each such write's future then completes with it); empty when that is not known here
+     */
+    public Optional<CallSession> projected(CallSid call) {
+        return Optional.ofNullable(projections.get(keys.session(call)));
     }
 
     /** @return the session; empty when it never existed, expired, was evicted or is unreadable */
@@ -116,6 +137,7 @@ public class SessionStore {
      */
     public CompletableFuture<Boolean> close(CallSid call) {
         String key = keys.session(call);
+        projections.remove(key);
         return inOrder(key, () -> {
             written.remove(key);
             return send(Request.cmd(Command.EXPIRE).arg(key).arg(IDLE_TTL.toSeconds()))
@@ -126,7 +148,15 @@ public class SessionStore {
     private CompletableFuture<Optional<CallSession>> update(CallSid call, UnaryOperator<CallSession> change,
             String ttlSeconds) {
         String key = keys.session(call);
-        return inOrder(key, () -> attempt(call, key, change, ttlSeconds, Optional.ofNullable(written.get(key)), 0));
+        CallSession projection = projections.computeIfPresent(key, (k, session) -> change.apply(session));
+        CompletableFuture<Optional<CallSession>> done = inOrder(key,
+                () -> attempt(call, key, change, ttlSeconds, Optional.ofNullable(written.get(key)), 0));
+        done.whenComplete((session, failure) -> {
+            if (failure != null || session.isEmpty() || !session.get().equals(projection)) {
+                projections.remove(key);
+            }
+        });
+        return done;
     }
 
     /**

@@ -69,8 +69,10 @@ public class ConversationReplies {
     }
 
     /**
-     * In: a {@link TranscriptFinalized} and the session write of {@link ConversationTurns#record}. Starts the reply
-     * once the write has answered (on the call's event loop) and returns at once.
+     * In: a {@link TranscriptFinalized} and the session write of {@link ConversationTurns#record}. Returns at once.
+     * When this process knows what the write will produce, the reply starts now with that history and its sentences
+     * wait (in a {@link SessionGate}) for the write to answer; otherwise the reply starts once it has answered. A
+     * session that turned out to be gone, or a write Redis could not answer, ends in the fallback phrase.
      */
     @SuppressWarnings("unchecked")
     public void respond(Exchange exchange) {
@@ -83,20 +85,38 @@ public class ConversationReplies {
         long heardAt = System.nanoTime();
         CompletableFuture<Optional<CallSession>> written =
                 exchange.getProperty(ConversationTurns.SESSION, CompletableFuture.class);
+        Optional<CallSession> projected = Objects.requireNonNullElse(
+                exchange.getProperty(ConversationTurns.PROJECTED_SESSION, Optional.class), Optional.empty());
+        if (projected.isPresent() && !written.isDone()) {
+            call.onCallLoop(() -> call.logged(() -> respond(call, projected.get(), heardAt, written)));
+            return;
+        }
         written.whenComplete((session, failure) -> call.onCallLoop(() -> call.logged(() -> {
-            if (failure != null) {
-                log.warn("session not written: {}", failure.getMessage());
-                fallback(call, "session_unavailable", heardAt);
-            } else if (session.isEmpty()) {
-                log.warn("session gone (evicted or expired)");
-                fallback(call, "session_lost", heardAt);
-            } else {
-                respond(call, session.get(), heardAt);
+            if (writeFailed(call, session, failure, heardAt)) {
+                return;
             }
+            respond(call, session.get(), heardAt, written);
         })));
     }
 
-    private void respond(CallRuntime call, CallSession session, long heardAt) {
+    /** Plays the fallback phrase when the turn's session write failed or found no session; true then. */
+    private boolean writeFailed(CallRuntime call, Optional<CallSession> session, Throwable failure, long heardAt) {
+        if (failure != null) {
+            log.warn("session not written: {}", failure.getMessage());
+            fallback(call, "session_unavailable", heardAt);
+            return true;
+        }
+        if (session.isEmpty()) {
+            log.warn("session gone (evicted or expired)");
+            fallback(call, "session_lost", heardAt);
+            return true;
+        }
+        return false;
+    }
+
+    /** @param written the turn's session write: the reply's sentences are spoken only once it has gone through */
+    private void respond(CallRuntime call, CallSession session, long heardAt,
+            CompletableFuture<Optional<CallSession>> written) {
         if (call.isEnded()) {
             return;
         }
@@ -117,13 +137,14 @@ public class ConversationReplies {
                             call.logged(() -> fallback(call, "llm_saturated", heardAt));
                             return;
                         }
-                        call.onCallLoop(() -> call.logged(
-                                () -> stream(call, request, heardAt, new Permits(tenantPermit, globalPermit))));
+                        call.onCallLoop(() -> call.logged(() -> stream(call, request, heardAt,
+                                new Permits(tenantPermit, globalPermit), written)));
                     });
                 });
     }
 
-    private void stream(CallRuntime call, LlmRequest request, long heardAt, Permits permits) {
+    private void stream(CallRuntime call, LlmRequest request, long heardAt, Permits permits,
+            CompletableFuture<Optional<CallSession>> written) {
         if (!breaker.tryAcquirePermission()) {
             permits.release(Permit.Outcome.FAILED);
             fallback(call, "circuit_open", heardAt);
@@ -132,18 +153,19 @@ public class ConversationReplies {
         long started = System.nanoTime();
         SentencePlayer player = call.startReply();
         player.onFirstAudio(() -> turnLatency(call, heardAt));
+        SessionGate gate = new SessionGate(player);
         SentenceSplitter splitter = new SentenceSplitter(properties.minSentenceChars(), properties.flushAfter(),
                 System::nanoTime);
         ReplyStream stream = llm.stream(request, new TokenSink() {
             @Override
             public void onToken(String delta) {
-                splitter.accept(delta).forEach(player::add);
+                splitter.accept(delta).forEach(gate::add);
             }
 
             @Override
             public void onComplete(LlmUsage usage) {
-                splitter.finish().ifPresent(player::add);
-                player.finish();
+                splitter.finish().ifPresent(gate::add);
+                gate.finish();
                 breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 permits.release(Permit.Outcome.SUCCESS);
             }
@@ -154,11 +176,12 @@ public class ConversationReplies {
                 breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
                 call.logged(() -> {
                     log.warn("reply failed: {}", failure.kind());
-                    if (player.sentences().isEmpty()) {
+                    if (!gate.hasSentences()) {
+                        gate.close();
                         fallback(call, "llm_" + failure.kind().name().toLowerCase(), heardAt);
                     } else {
-                        splitter.finish().ifPresent(player::add);
-                        player.finish();
+                        splitter.finish().ifPresent(gate::add);
+                        gate.finish();
                     }
                 });
             }
@@ -168,6 +191,15 @@ public class ConversationReplies {
             breaker.releasePermission();
             permits.release(Permit.Outcome.FAILED);
         });
+        written.whenComplete((session, failure) -> call.onCallLoop(() -> call.logged(() -> {
+            if (failure == null && session.isPresent()) {
+                gate.open();
+            } else if (!player.isCancelled()) {
+                gate.close();
+                player.cancel();
+                writeFailed(call, session, failure, heardAt);
+            }
+        })));
         player.done().thenAccept(marks -> {
             if (!player.isCancelled() && !marks.isEmpty() && marks.stream().allMatch(Objects::isNull)) {
                 call.logged(() -> fallback(call, "tts_failed", heardAt));

@@ -6,6 +6,7 @@ import io.apexvoice.gateway.redis.SessionStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
@@ -14,8 +15,9 @@ import org.springframework.stereotype.Component;
  * Both ends of the {@code conversation-turn} route: {@link #publish} hands a finished user turn from the media plane
  * to the route (called on the call's event loop, so turns of one call enter in order and the route must not block);
  * {@link #record} is the route's first step — the turn (after the agent reply it answers, when that is not stored
- * yet) joins the session history in one non-blocking write (last 8 turns, TTL reset to 30 min), whose outcome goes
- * on the exchange for the reply. A session that was evicted is not recreated; the reply is then the fallback phrase.
+ * yet) joins the session history in one non-blocking write (last 8 turns, TTL reset to 30 min); the write and the
+ * session it will produce go on the exchange, so the reply can start while the write is on the way. A session that
+ * was evicted is not recreated; the reply is then the fallback phrase.
  */
 @Component("conversationTurns")
 public class ConversationTurns {
@@ -26,9 +28,16 @@ public class ConversationTurns {
      * (empty when the session is gone; failed when Redis could not answer).
      */
     public static final String SESSION = "apex.session";
+    /**
+     * Exchange property: an {@code Optional<CallSession>}, the session as it will be once the write has gone through;
+     * empty when this process cannot tell (the reply then waits for the write).
+     */
+    public static final String PROJECTED_SESSION = "apex.session.projected";
 
     private final ProducerTemplate producer;
     private final SessionStore sessions;
+    /** Resolved on the first turn (the route exists by then), not parsed from its URI on every turn. */
+    private volatile Endpoint route;
 
     ConversationTurns(ProducerTemplate producer, SessionStore sessions) {
         this.producer = producer;
@@ -36,7 +45,12 @@ public class ConversationTurns {
     }
 
     public void publish(TranscriptFinalized turn) {
-        producer.sendBody(ENDPOINT, turn);
+        Endpoint target = route;
+        if (target == null) {
+            target = producer.getCamelContext().getEndpoint(ENDPOINT);
+            route = target;
+        }
+        producer.sendBody(target, turn);
     }
 
     public void record(Exchange exchange) {
@@ -46,5 +60,6 @@ public class ConversationTurns {
                 : List.of(turn.agentReply(), Turn.user(text));
         CompletableFuture<Optional<CallSession>> written = sessions.appendTurns(turn.callSid(), turns);
         exchange.setProperty(SESSION, written);
+        exchange.setProperty(PROJECTED_SESSION, sessions.projected(turn.callSid()));
     }
 }

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,6 +212,48 @@ class SessionStoreTests {
         assertThat(sessions.appendTurns(call, List.of(Turn.user("second"))).join()).isEmpty();
         assertThat(sessions.bumpBargeIn(call).join()).isEmpty();
         assertThat(redis.strings.hasKey(redis.keys.session(call))).isFalse();
+    }
+
+    @Test
+    void theProjectedSessionIncludesWritesStillOnTheWay() {
+        CallSid call = openNew().callSid();
+
+        CompletableFuture<Optional<CallSession>> first = sessions.appendTurns(call, List.of(Turn.user("one")));
+        CompletableFuture<OptionalLong> bump = sessions.bumpBargeIn(call);
+        CompletableFuture<Optional<CallSession>> second = sessions.appendTurns(call, List.of(Turn.assistant("two")));
+        CallSession projected = sessions.projected(call).orElseThrow();
+
+        assertThat(projected.turns()).containsExactly(Turn.user("one"), Turn.assistant("two"));
+        assertThat(projected.bargeInGeneration()).isEqualTo(1);
+        assertThat(first.join()).isPresent();
+        assertThat(bump.join()).hasValue(1);
+        assertThat(second.join()).contains(projected);
+        assertThat(sessions.find(call).join()).contains(projected);
+    }
+
+    @Test
+    void theProjectionIsForgottenWhenTheStoredSessionTurnsOutDifferent() {
+        CallSession opened = openNew();
+        CallSid call = opened.callSid();
+        redis.strings.opsForValue().set(redis.keys.session(call), json(opened.withTurn(Turn.user("elsewhere"))));
+
+        assertThat(sessions.projected(call)).isPresent();
+        sessions.appendTurns(call, List.of(Turn.user("here"))).join();
+
+        assertThat(sessions.projected(call)).isEmpty();
+    }
+
+    @Test
+    void nothingIsProjectedForAGoneOrClosedSession() {
+        CallSid gone = openNew().callSid();
+        redis.strings.delete(redis.keys.session(gone));
+        sessions.appendTurns(gone, List.of(Turn.user("hello"))).join();
+        CallSid closed = openNew().callSid();
+        sessions.close(closed).join();
+
+        assertThat(sessions.projected(gone)).isEmpty();
+        assertThat(sessions.projected(closed)).isEmpty();
+        assertThat(sessions.projected(RandomIds.callSid())).isEmpty();
     }
 
     private static String json(CallSession session) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apexvoice.gateway.GatewayApplication;
 import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
 import io.apexvoice.gateway.media.ActiveCalls;
 import io.apexvoice.gateway.media.MediaPlaneFixtures;
+import io.apexvoice.gateway.records.CallRecordStore;
 import io.apexvoice.gateway.redis.SessionStore;
 import io.apexvoice.gateway.redis.TtsAudioCache;
 import io.apexvoice.gateway.simulator.call.CallReport;
@@ -21,6 +23,8 @@ import io.apexvoice.gateway.tts.SpeechSynthesizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -69,6 +75,10 @@ class ConversationTests {
     MeterRegistry meters;
     @Autowired
     TtsAudioCache ttsCache;
+    @Autowired
+    StringRedisTemplate redis;
+    @Autowired
+    CallRecordStore records;
 
     @BeforeEach
     void scriptTheLlm() {
@@ -165,6 +175,44 @@ class ConversationTests {
         CallResult call = running.join().results().get(0);
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(FIXTURE.azure().requestsFor(first)).as("the repeated sentence came from the cache").isEqualTo(1);
+    }
+
+    @Test
+    void aSessionLostMidCallEndsTheTurnInTheFallbackPhraseAndNoWordOfTheReply() {
+        double lostBefore = fallbacks("session_lost");
+        CompletableFuture<CallReport> running = CALLER.start(FIXTURE.call(port, CallerScript.of(waitForAgent(),
+                new ScriptStep.Say("what are your opening hours"), waitForAgent(), new ScriptStep.Hangup())).build());
+        // evicted while the greeting plays: the turn's reply starts before its session write finds the session gone
+        Await.until(Duration.ofSeconds(15), () -> liveSessionOfThisTenant().isPresent(), "the call's session");
+        redis.delete(liveSessionOfThisTenant().orElseThrow());
+
+        CallResult call = running.join().results().get(0);
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.turnLatenciesMs()).hasSize(1);
+        assertThat(fallbacks("session_lost")).isEqualTo(lostBefore + 1);
+        CallSid callSid = CallSid.of(call.callSid());
+        Await.until(Duration.ofSeconds(10), () -> records.find(TenantId.of(FIXTURE.tenant()), callSid)
+                .map(record -> record.turns().size() >= 3).orElse(false), "the call record's transcript");
+        assertThat(records.find(TenantId.of(FIXTURE.tenant()), callSid).orElseThrow().turns())
+                .extracting(turn -> turn.text()).contains("Sorry, please hold on.")
+                .noneMatch(text -> text.contains("nine to five"));
+    }
+
+    /** The session key of this fixture's tenant's live call (no TTL yet), if there is one. */
+    private Optional<String> liveSessionOfThisTenant() {
+        try (var keys = redis.scan(ScanOptions.scanOptions().match("session:*").count(1000).build())) {
+            return keys.stream().filter(key -> {
+                String json = redis.opsForValue().get(key);
+                Long ttl = redis.getExpire(key);
+                return json != null && json.contains("\"tenantId\":\"" + FIXTURE.tenant() + "\"")
+                        && ttl != null && ttl == -1;
+            }).findFirst();
+        }
+    }
+
+    private double fallbacks(String reason) {
+        var counter = meters.find("apex.turn.fallbacks").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.apexvoice.gateway.llm.ReplySinkGuard;
 import io.apexvoice.gateway.llm.ReplyStream;
 import io.apexvoice.gateway.llm.TokenSink;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -20,7 +21,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,9 +32,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@link ReplyGenerator} over Groq's OpenAI-compatible chat completions (PROTOCOLS §5): one streamed
- * {@code POST {GROQ_URL}/chat/completions} per reply over a pooled keep-alive Vert.x {@link HttpClient} on the
- * application's event loops; retries, stall and deadline handling in {@link GroqReply}. Tells the optional
- * {@link LlmSignals} bean (the AIMD limiter) about every 429 and every completed stream.
+ * {@code POST {GROQ_URL}/chat/completions} per reply over pooled keep-alive Vert.x {@link HttpClient}s, one per
+ * event loop: a reply asked for on a call's event loop is sent, read and parsed on that loop (no thread hop per
+ * streamed token); asked for elsewhere, it uses a shared client. Retries, stall and deadline handling in
+ * {@link GroqReply}. Tells the optional {@link LlmSignals} bean (the AIMD limiter) about every 429 and every
+ * completed stream.
  */
 @Component
 public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseable {
@@ -41,7 +47,10 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
+    /** For replies asked for off an event loop. */
     private final HttpClient client;
+    /** Event-loop thread → the client whose connections that loop opened. */
+    private final Map<Thread, HttpClient> loopClients = new ConcurrentHashMap<>();
     private final GroqProperties properties;
     private final Supplier<LlmSignals> signals;
     private final LlmMetrics metrics;
@@ -51,7 +60,7 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
     @Autowired
     public GroqStreamingReplyGenerator(Vertx vertx, GroqProperties properties, MeterRegistry meters,
                                        ObjectProvider<LlmSignals> signals, Clock clock) {
-        this(vertx, properties, meters, () -> signals.getIfUnique(() -> LlmSignals.NONE), clock);
+        this(vertx, properties, meters, once(() -> signals.getIfUnique(() -> LlmSignals.NONE)), clock);
     }
 
     GroqStreamingReplyGenerator(Vertx vertx, GroqProperties properties, MeterRegistry meters,
@@ -62,17 +71,44 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
         this.clock = clock;
         this.metrics = new LlmMetrics(meters, PROVIDER);
         this.messages = new GroqMessages(properties.apiKey());
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = newClient();
+    }
+
+    private HttpClient newClient() {
+        return vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
+                        .setTcpNoDelay(true)
                         .setConnectTimeout(CONNECT_TIMEOUT_MS),
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    }
+
+    /** Looks the bean up on first use (it may depend on this one), then keeps it: no bean lookup per reply. */
+    private static Supplier<LlmSignals> once(Supplier<LlmSignals> lookup) {
+        AtomicReference<LlmSignals> found = new AtomicReference<>();
+        return () -> {
+            LlmSignals known = found.get();
+            if (known == null) {
+                known = lookup.get();
+                found.compareAndSet(null, known);
+            }
+            return known;
+        };
+    }
+
+    /** The calling event loop's own client, else the shared one. */
+    private HttpClient client() {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            return client;
+        }
+        return loopClients.computeIfAbsent(Thread.currentThread(), loop -> newClient());
     }
 
     @Override
     public ReplyStream stream(LlmRequest request, TokenSink sink) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
-        GroqReply.Exchange exchange = new GroqReply.Exchange(client, requestOptions(), Buffer.buffer(body(request)),
+        GroqReply.Exchange exchange = new GroqReply.Exchange(client(), requestOptions(), Buffer.buffer(body(request)),
                 properties.stallTimeout(), messages);
         GroqReply reply = new GroqReply(vertx.getOrCreateContext(), exchange, request, new ReplySinkGuard(sink),
                 signals.get(), metrics, new GroqRetries(clock, request.deadline()));
@@ -118,5 +154,6 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
     @Override
     public void close() {
         client.close();
+        loopClients.values().forEach(HttpClient::close);
     }
 }
