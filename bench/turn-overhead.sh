@@ -17,7 +17,7 @@
 # targets send the tool the same number of frames per turn.
 #
 # Usage: bench/turn-overhead.sh [NAME=VALUE...]      (or the same as environment variables)
-#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=<CALLS> (0: none) WARMUP_RUNS=2 TTS_SECONDS=auto
+#   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=<CALLS> (0: none) WARMUP_RUNS=3 TTS_SECONDS=auto
 #   JAR=...  BENCH_SMOKE=1
 # A gateway turn answered with the fallback phrase (LLM or TTS refused) is not the path measured: their count is in
 # the results ("fallbacks") and the table, and should be 0.
@@ -30,7 +30,7 @@ ROUNDS=${ROUNDS:-2}
 RAMP_SECONDS=${RAMP_SECONDS:-10}
 TURNS=${TURNS:-3}
 WARMUP_CALLS=${WARMUP_CALLS:-}
-WARMUP_RUNS=${WARMUP_RUNS:-2}
+WARMUP_RUNS=${WARMUP_RUNS:-3}
 TTS_SECONDS=${TTS_SECONDS:-auto}
 CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS WARMUP_RUNS TTS_SECONDS)
 results turn-overhead

@@ -332,16 +332,18 @@ public final class CallRuntime implements SttListener {
         synchronized (this) {
             turns = List.copyOf(transcript);
         }
-        services.activeCalls.remove(this);
         try {
-            closeSession();
             Instant now = Instant.now(services.clock);
             services.records.update(tenant.id(), callSid,
                     record -> latencies.applyTo(record.withTurns(turns)).ended(now));
         } finally {
+            closeSession();
             try {
                 services.admission.release(tenant.id(), callSid);
             } finally {
+                // leaves the live calls last: whoever waits for that sees the record and the session final
+                services.activeCalls.remove(this);
+                playback.stop();
                 playback.tracker().forgetStale();
                 closeSocket.run();
                 services.metrics.ended(tenant.id().value(), reason);

@@ -4,6 +4,8 @@ import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.intake.IntakeResponses;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.tenants.Tenant;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -33,7 +35,11 @@ class MediaCallFactory {
      * @param closeSocket closes this call's socket (used when the call ends from elsewhere)
      */
     CallRuntime start(CallSid callSid, Tenant tenant, Start start, Consumer<String> send, Runnable closeSocket) {
-        Playback playback = new Playback(start.streamSid(), send, new PlaybackTracker(services.timers));
+        Context loop = Vertx.currentContext();
+        Playback playback = loop == null
+                ? new Playback(start.streamSid(), send, new PlaybackTracker(services.timers))
+                : new Playback(start.streamSid(), send, new PlaybackTracker(services.timers), PlayoutScheduler.on(loop),
+                        services.properties.playbackLead());
         CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);
         services.activeCalls.add(call).ifPresent(previous -> call.onLane(() -> previous.end("stream replaced")));
         Map<String, String> variables = new LinkedHashMap<>(start.customParameters());

@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.media;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -8,10 +9,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param bindHost            interface the Media Streams server binds ({@code 0.0.0.0} behind an ingress;
  *                            {@code 127.0.0.1} in local and tests)
  * @param maxMalformedFrames  malformed frames one stream may send before it is closed (a flood closes only it)
- * @param turnWorkers         threads that hand finished user turns to the conversation route (ordered per call)
+ * @param turnWorkers         threads that run the blocking part of a call's end (Redis, the call record), in order
+ *                            per call
+ * @param playbackLead        how far the agent's audio is sent ahead of Twilio's playout: 20 ms frames are paced to
+ *                            real time once this much is queued at Twilio (default 300 ms; the first frames of every
+ *                            utterance leave at once)
  */
 @ConfigurationProperties("apex.media")
-public record MediaProperties(String bindHost, int maxMalformedFrames, int turnWorkers) {
+public record MediaProperties(String bindHost, int maxMalformedFrames, int turnWorkers, Duration playbackLead) {
 
     public MediaProperties {
         if (bindHost == null || bindHost.isBlank()) {
@@ -22,6 +27,9 @@ public record MediaProperties(String bindHost, int maxMalformedFrames, int turnW
         }
         if (turnWorkers <= 0) {
             turnWorkers = 8;
+        }
+        if (playbackLead == null || playbackLead.isNegative() || playbackLead.isZero()) {
+            playbackLead = Duration.ofMillis(300);
         }
     }
 }

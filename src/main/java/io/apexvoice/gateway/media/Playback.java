@@ -4,6 +4,8 @@ import io.apexvoice.gateway.media.TwilioMessage.Clear;
 import io.apexvoice.gateway.media.TwilioMessage.Mark;
 import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.tts.AudioSink;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -11,40 +13,135 @@ import java.util.function.Consumer;
 /**
  * One call's agent audio towards Twilio (PROTOCOLS 2.3): audio is cut into 160-byte (20 ms) {@code media} frames as
  * it arrives, a {@code mark} follows each utterance, and {@link #clear()} flushes Twilio's buffer and starts a new
- * playback generation. Every chunk is checked against the generation its utterance started in, so no frame of a
- * cleared utterance leaves after the clear.
+ * playback generation.
+ * <p><b>Pacing.</b> Frames leave at the pace Twilio plays them, {@code lead} ahead: the first {@code lead} of every
+ * utterance at once (so the caller hears the reply without delay), the rest one frame per 20 ms on the call's event
+ * loop. Speech synthesised faster than real time (a cached greeting is 4–6 s of audio at once) thus costs each call
+ * 50 frames a second instead of a burst of hundreds of frames that stalls every other call on the same event loop;
+ * and a barge-in has at most {@code lead} of audio to flush at Twilio. A mark is queued behind its utterance's last
+ * frame and goes out when that frame does.
+ * <p>Every frame and mark carries the generation its utterance started in and is dropped, not sent, once that
+ * generation is cleared: no frame of a cleared utterance leaves after the clear. A mark is registered with the
+ * {@link PlaybackTracker} when its utterance's first audio arrives, so the agent counts as speaking (for barge-in) from
+ * its first frame on. Thread-safe: audio may arrive on any thread; sending happens on the playout thread.
  */
 final class Playback {
+
+    private static final long FRAME_NANOS = 20_000_000L;
 
     private final String streamSid;
     private final Consumer<String> send;
     private final PlaybackTracker tracker;
+    private final PlayoutScheduler scheduler;
+    private final long leadNanos;
+    /** Frames ({@link Frame}) and marks ({@link QueuedMark}) not sent yet, in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** When Twilio will have played everything sent so far. */
+    private long playedOutAt;
+    private boolean timerSet;
 
     /**
-     * @param send writes one text frame to the Twilio socket (thread-safe, non-blocking)
+     * Paced playback.
+     *
+     * @param send      writes one text frame to the Twilio socket (thread-safe, non-blocking)
+     * @param scheduler the call's playout thread and clock
+     * @param lead      how far ahead of Twilio's playout frames are sent
      */
-    Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker) {
+    Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker, PlayoutScheduler scheduler,
+            Duration lead) {
         this.streamSid = streamSid;
         this.send = send;
         this.tracker = tracker;
+        this.scheduler = scheduler;
+        this.leadNanos = lead.toNanos();
+    }
+
+    /** Unpaced: every frame leaves at once, on the thread that delivered its audio (tests of framing and marks). */
+    Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker) {
+        this(streamSid, send, tracker, Immediately.INSTANCE, Duration.ofDays(1));
     }
 
     /**
-     * A sink for one utterance. Completes {@code markSent} with the mark name once the last frame and the mark have
-     * been sent; with null when the utterance was cleared or failed (nothing more of it is sent).
+     * A sink for one utterance. Completes {@code markSent} with the name of the mark that follows the utterance's
+     * last frame once that mark is queued; with null when the utterance was cleared or failed (nothing more of it
+     * is sent).
      */
     AudioSink utterance(String text, CompletableFuture<String> markSent) {
         return new UtteranceSink(text, tracker.generation(), markSent);
     }
 
-    /** Barge-in: Twilio drops what it buffered; marks still pending will be echoed and count as discarded. */
+    /** Barge-in: queued audio is dropped, Twilio drops what it buffered; pending marks will count as discarded. */
     void clear() {
-        tracker.clear();
-        send.accept(TwilioMediaCodec.encode(new Clear(streamSid)));
+        synchronized (this) {
+            tracker.clear();
+            queue.clear();
+            playedOutAt = 0;
+            send.accept(TwilioMediaCodec.encode(new Clear(streamSid)));
+        }
+    }
+
+    /** The call ended: audio not sent yet is dropped, nothing more is sent. */
+    synchronized void stop() {
+        queue.clear();
     }
 
     PlaybackTracker tracker() {
         return tracker;
+    }
+
+    private synchronized void enqueue(Object entry) {
+        queue.add(entry);
+    }
+
+    /** Sends what is due now, on the playout thread, and sets a timer for the rest. */
+    private void pump() {
+        scheduler.execute(this::sendDue);
+    }
+
+    private void sendDue() {
+        long wait;
+        synchronized (this) {
+            long now = scheduler.nanoTime();
+            playedOutAt = Math.max(playedOutAt, now);
+            int generation = tracker.generation();
+            Object head;
+            while ((head = queue.peek()) != null) {
+                if (head instanceof QueuedMark mark) {
+                    queue.poll();
+                    if (mark.generation == generation) {
+                        send.accept(TwilioMediaCodec.encode(new Mark(0, streamSid, mark.name)));
+                    }
+                } else {
+                    Frame frame = (Frame) head;
+                    if (frame.generation != generation) {
+                        queue.poll();
+                    } else if (playedOutAt - now < leadNanos) {
+                        queue.poll();
+                        send.accept(TwilioMediaCodec.encode(Media.outbound(streamSid, frame.audio)));
+                        playedOutAt += FRAME_NANOS;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            if (queue.isEmpty() || timerSet) {
+                return;
+            }
+            timerSet = true;
+            wait = (playedOutAt - leadNanos - now) / 1_000_000L;
+        }
+        scheduler.schedule(wait, () -> {
+            synchronized (this) {
+                timerSet = false;
+            }
+            sendDue();
+        });
+    }
+
+    private record Frame(byte[] audio, int generation) {
+    }
+
+    private record QueuedMark(String name, int generation) {
     }
 
     private final class UtteranceSink implements AudioSink {
@@ -54,6 +151,7 @@ final class Playback {
         private final CompletableFuture<String> markSent;
         private final byte[] frame = new byte[MuLaw.FRAME_BYTES];
         private int filled;
+        private String mark;
 
         UtteranceSink(String text, int generation, CompletableFuture<String> markSent) {
             this.text = text;
@@ -66,6 +164,9 @@ final class Playback {
             if (cleared()) {
                 return;
             }
+            if (mark == null) {
+                mark = tracker.markAfter(text);
+            }
             int offset = 0;
             while (offset < chunk.length) {
                 int n = Math.min(MuLaw.FRAME_BYTES - filled, chunk.length - offset);
@@ -73,9 +174,10 @@ final class Playback {
                 filled += n;
                 offset += n;
                 if (filled == MuLaw.FRAME_BYTES) {
-                    sendFrame();
+                    queueFrame();
                 }
             }
+            pump();
         }
 
         @Override
@@ -85,16 +187,22 @@ final class Playback {
             }
             if (filled > 0) {
                 Arrays.fill(frame, filled, MuLaw.FRAME_BYTES, MuLaw.SILENCE);
-                sendFrame();
+                queueFrame();
             }
-            String mark = tracker.markAfter(text);
-            send.accept(TwilioMediaCodec.encode(new Mark(0, streamSid, mark)));
+            if (mark == null) {
+                mark = tracker.markAfter(text);
+            }
+            enqueue(new QueuedMark(mark, generation));
             markSent.complete(mark);
+            pump();
         }
 
         @Override
         public synchronized void onError(Throwable cause) {
             filled = 0;
+            if (mark != null) {
+                tracker.abandon(mark);
+            }
             markSent.complete(null);
         }
 
@@ -107,9 +215,29 @@ final class Playback {
             return false;
         }
 
-        private void sendFrame() {
-            send.accept(TwilioMediaCodec.encode(Media.outbound(streamSid, frame.clone())));
+        private void queueFrame() {
+            enqueue(new Frame(frame.clone(), generation));
             filled = 0;
+        }
+    }
+
+    /** The unpaced playout: everything on the calling thread, no clock. */
+    private enum Immediately implements PlayoutScheduler {
+        INSTANCE;
+
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void schedule(long delayMillis, Runnable task) {
+            throw new IllegalStateException("unpaced playback never waits");
         }
     }
 }

@@ -56,6 +56,18 @@ public final class PlaybackTracker {
         return name;
     }
 
+    /**
+     * A registered mark that will never be sent (its utterance failed part-way): no longer pending, waiters are told
+     * "not played", and the sentence does not count as heard.
+     */
+    public synchronized void abandon(String name) {
+        Pending mark = pending.remove(name);
+        if (mark != null) {
+            resolved.put(name, false);
+            mark.played.complete(false);
+        }
+    }
+
     /** A mark echoed by Twilio. */
     public synchronized Echo onEcho(String name) {
         Pending mark = pending.remove(name);

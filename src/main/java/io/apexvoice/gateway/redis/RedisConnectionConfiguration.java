@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -38,6 +40,8 @@ import redis.clients.jedis.JedisPoolConfig;
 @EnableConfigurationProperties(RedisSettings.class)
 class RedisConnectionConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisConnectionConfiguration.class);
+
     static final String LOCAL_PROFILE = "local";
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final int MAX_CONNECTIONS = 32;
@@ -68,7 +72,10 @@ class RedisConnectionConfiguration {
     /** The same server, non-blocking, for the live call's session and TTS cache traffic. */
     @Bean(destroyMethod = "close")
     EventLoopRedis eventLoopRedis(Vertx vertx, RedisSettings settings, Optional<EmbeddedRedis> embedded) {
-        return nonBlockingClient(vertx, settings, embedded);
+        EventLoopRedis client = nonBlockingClient(vertx, settings, embedded);
+        client.warmUp().onFailure(e -> log.warn("Redis connections of the event loops not opened ahead of the "
+                + "first call ({}); they open on first use", e.getMessage()));
+        return client;
     }
 
     @Bean

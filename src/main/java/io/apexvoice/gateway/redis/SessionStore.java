@@ -82,12 +82,11 @@ public class SessionStore {
         projections.put(key, session);
         CompletableFuture<Void> opened = inOrder(key, () -> send(Request.cmd(Command.SET).arg(key).arg(json))
                 .thenRun(() -> written.put(key, json)));
-        opened.whenComplete((ok, failure) -> {
+        return opened.whenComplete((ok, failure) -> {
             if (failure != null) {
                 projections.remove(key);
             }
         });
-        return opened;
     }
 
     /**
@@ -151,12 +150,11 @@ public class SessionStore {
         CallSession projection = projections.computeIfPresent(key, (k, session) -> change.apply(session));
         CompletableFuture<Optional<CallSession>> done = inOrder(key,
                 () -> attempt(call, key, change, ttlSeconds, Optional.ofNullable(written.get(key)), 0));
-        done.whenComplete((session, failure) -> {
+        return done.whenComplete((session, failure) -> {
             if (failure != null || session.isEmpty() || !session.get().equals(projection)) {
                 projections.remove(key);
             }
         });
-        return done;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.apexvoice.gateway.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.tts.AudioSink;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,5 +64,115 @@ class PlaybackTests {
         assertThat(sent.get(2)).isEqualTo(new TwilioMessage.Clear(SID));
         assertThat(mark.get()).isNull();
         assertThat(playback.tracker().agentSpeaking()).isFalse();
+    }
+
+    @Test
+    void pacesFramesToTwilioPlayoutAfterTheLeadAndSendsTheMarkBehindTheLastFrame() throws Exception {
+        ManualPlayout clock = new ManualPlayout();
+        Playback paced = new Playback(SID, text -> sent.add(decode(text)), new PlaybackTracker(timers), clock,
+                Duration.ofMillis(100));
+        CompletableFuture<String> mark = new CompletableFuture<>();
+        AudioSink sink = paced.utterance("A greeting of twenty frames.", mark);
+
+        sink.onAudio(new byte[20 * MuLaw.FRAME_BYTES]);
+        sink.onComplete();
+
+        assertThat(sent).as("the lead leaves at once").hasSize(5);
+        assertThat(paced.tracker().agentSpeaking()).isTrue();
+        clock.advance(Duration.ofMillis(20));
+        assertThat(sent).hasSize(6);
+        clock.advance(Duration.ofMillis(100));
+        assertThat(sent).hasSize(11);
+        clock.advance(Duration.ofMillis(300));
+        assertThat(sent).hasSize(21);
+        assertThat(sent.subList(0, 20)).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+        assertThat(sent.get(20)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
+        assertThat(clock.pending()).isZero();
+    }
+
+    @Test
+    void aClearDropsTheQueuedFramesAndTheirMark() throws Exception {
+        ManualPlayout clock = new ManualPlayout();
+        Playback paced = new Playback(SID, text -> sent.add(decode(text)), new PlaybackTracker(timers), clock,
+                Duration.ofMillis(100));
+        CompletableFuture<String> mark = new CompletableFuture<>();
+        AudioSink sink = paced.utterance("A long answer.", mark);
+        sink.onAudio(new byte[50 * MuLaw.FRAME_BYTES]);
+        sink.onComplete();
+        assertThat(sent).hasSize(5);
+
+        paced.clear();
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(sent).hasSize(6);
+        assertThat(sent.get(5)).isEqualTo(new TwilioMessage.Clear(SID));
+        assertThat(paced.tracker().agentSpeaking()).isFalse();
+        assertThat(paced.tracker().awaitPlayed(mark.get(), Duration.ofSeconds(1))).isCompletedWithValue(false);
+    }
+
+    @Test
+    void theAgentSpeaksFromTheFirstAudioOfAnUtteranceNotFromItsEnd() {
+        CompletableFuture<String> mark = new CompletableFuture<>();
+        AudioSink sink = playback.utterance("Streaming from the provider.", mark);
+
+        sink.onAudio(new byte[MuLaw.FRAME_BYTES]);
+
+        assertThat(playback.tracker().agentSpeaking()).isTrue();
+        assertThat(mark).isNotDone();
+    }
+
+    @Test
+    void anUtteranceThatFailsPartWayLeavesNoMarkPending() throws Exception {
+        CompletableFuture<String> mark = new CompletableFuture<>();
+        AudioSink sink = playback.utterance("Broken off.", mark);
+        sink.onAudio(new byte[MuLaw.FRAME_BYTES]);
+
+        sink.onError(new IllegalStateException("provider went away"));
+
+        assertThat(mark.get()).isNull();
+        assertThat(playback.tracker().agentSpeaking()).isFalse();
+        assertThat(sent).hasSize(1).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+    }
+
+    /** A playout thread on a hand-driven clock: tasks run on the test thread when their time comes. */
+    private static final class ManualPlayout implements PlayoutScheduler {
+
+        private long now;
+        private final java.util.PriorityQueue<long[]> due = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong(entry -> entry[0]));
+        private final java.util.Map<Long, Runnable> tasks = new java.util.HashMap<>();
+        private long ids;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void schedule(long delayMillis, Runnable task) {
+            long id = ids++;
+            tasks.put(id, task);
+            due.add(new long[] {now + Math.max(1, delayMillis) * 1_000_000L, id});
+        }
+
+        /** Moves the clock forward, running every task that falls due on the way, in time order. */
+        void advance(Duration by) {
+            long until = now + by.toNanos();
+            while (!due.isEmpty() && due.peek()[0] <= until) {
+                long[] next = due.poll();
+                now = Math.max(now, next[0]);
+                tasks.remove(next[1]).run();
+            }
+            now = until;
+        }
+
+        int pending() {
+            return due.size();
+        }
     }
 }

@@ -120,6 +120,33 @@ class EventLoopRedisTests {
         }
     }
 
+    @Test
+    void warmUpOpensOneConnectionPerEventLoopAheadOfTheFirstCall() {
+        try (RedisServerHandle server = RedisTestServer.startDedicated("appendonly no", "save \"\"")) {
+            EventLoopRedis fresh = client(server.url());
+            RedisFixture admin = RedisFixture.connect(server.url(), "");
+            try {
+                long before = connectedClients(admin);
+                assertThat(fresh.warmUp().toCompletionStage()).succeedsWithin(DEADLINE);
+                int loops = 0;
+                for (var ignored : vertx.nettyEventLoopGroup()) {
+                    loops++;
+                }
+                assertThat(connectedClients(admin) - before).isEqualTo(loops);
+            } finally {
+                fresh.close();
+                admin.close();
+            }
+        }
+    }
+
+    private static long connectedClients(RedisFixture redis) {
+        java.util.Properties info = redis.strings.execute(
+                (org.springframework.data.redis.core.RedisCallback<java.util.Properties>) c ->
+                        c.serverCommands().info("clients"));
+        return Long.parseLong(info.getProperty("connected_clients"));
+    }
+
     /** The reply of {@code request} sent from {@code loop}; empty when it failed. */
     private Optional<Response> onLoop(Context loop, Request request) throws Exception {
         CompletableFuture<Optional<Response>> reply = new CompletableFuture<>();
