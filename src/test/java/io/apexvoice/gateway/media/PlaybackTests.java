@@ -69,8 +69,7 @@ class PlaybackTests {
     @Test
     void pacesFramesToTwilioPlayoutAfterTheLeadAndSendsTheMarkBehindTheLastFrame() throws Exception {
         ManualPlayout clock = new ManualPlayout();
-        Playback paced = new Playback(SID, text -> sent.add(decode(text)), new PlaybackTracker(timers), clock,
-                Duration.ofMillis(100));
+        Playback paced = pacedWithLead100ms(clock);
         CompletableFuture<String> mark = new CompletableFuture<>();
         AudioSink sink = paced.utterance("A greeting of twenty frames.", mark);
 
@@ -93,8 +92,7 @@ class PlaybackTests {
     @Test
     void aClearDropsTheQueuedFramesAndTheirMark() throws Exception {
         ManualPlayout clock = new ManualPlayout();
-        Playback paced = new Playback(SID, text -> sent.add(decode(text)), new PlaybackTracker(timers), clock,
-                Duration.ofMillis(100));
+        Playback paced = pacedWithLead100ms(clock);
         CompletableFuture<String> mark = new CompletableFuture<>();
         AudioSink sink = paced.utterance("A long answer.", mark);
         sink.onAudio(new byte[50 * MuLaw.FRAME_BYTES]);
@@ -132,6 +130,11 @@ class PlaybackTests {
         assertThat(mark.get()).isNull();
         assertThat(playback.tracker().agentSpeaking()).isFalse();
         assertThat(sent).hasSize(1).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+    }
+
+    private Playback pacedWithLead100ms(ManualPlayout clock) {
+        return new Playback(SID, text -> sent.add(decode(text)), new PlaybackTracker(timers), clock,
+                Duration.ofMillis(100));
     }
 
     /** A playout thread on a hand-driven clock: tasks run on the test thread when their time comes. */
