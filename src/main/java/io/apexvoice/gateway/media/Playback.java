@@ -2,7 +2,6 @@ package io.apexvoice.gateway.media;
 
 import io.apexvoice.gateway.media.TwilioMessage.Clear;
 import io.apexvoice.gateway.media.TwilioMessage.Mark;
-import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.tts.AudioSink;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -30,11 +29,12 @@ final class Playback {
     private static final long FRAME_NANOS = 20_000_000L;
 
     private final String streamSid;
+    private final TwilioMediaCodec.OutboundMedia media;
     private final Consumer<String> send;
     private final PlaybackTracker tracker;
     private final PlayoutScheduler scheduler;
     private final long leadNanos;
-    /** Frames ({@link Frame}) and marks ({@link QueuedMark}) not sent yet, in order. */
+    /** Audio ({@link Frames}) and marks ({@link QueuedMark}) not sent yet, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** When Twilio will have played everything sent so far. */
     private long playedOutAt;
@@ -50,6 +50,7 @@ final class Playback {
     Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker, PlayoutScheduler scheduler,
             Duration lead) {
         this.streamSid = streamSid;
+        this.media = new TwilioMediaCodec.OutboundMedia(streamSid);
         this.send = send;
         this.tracker = tracker;
         this.scheduler = scheduler;
@@ -112,12 +113,15 @@ final class Playback {
                         send.accept(TwilioMediaCodec.encode(new Mark(0, streamSid, mark.name)));
                     }
                 } else {
-                    Frame frame = (Frame) head;
-                    if (frame.generation != generation) {
+                    Frames frames = (Frames) head;
+                    if (frames.generation != generation) {
                         queue.poll();
                     } else if (playedOutAt - now < leadNanos) {
-                        queue.poll();
-                        send.accept(TwilioMediaCodec.encode(Media.outbound(streamSid, frame.audio)));
+                        send.accept(media.frame(frames.audio, frames.next, MuLaw.FRAME_BYTES));
+                        frames.next += MuLaw.FRAME_BYTES;
+                        if (frames.next == frames.end) {
+                            queue.poll();
+                        }
                         playedOutAt += FRAME_NANOS;
                     } else {
                         break;
@@ -138,7 +142,23 @@ final class Playback {
         });
     }
 
-    private record Frame(byte[] audio, int generation) {
+    /**
+     * Whole frames of one audio chunk, {@code audio[next, end)}, sent one at a time: the chunk is kept, not copied
+     * frame by frame (an utterance waiting to be paced out is the largest thing a call holds).
+     */
+    private static final class Frames {
+
+        final byte[] audio;
+        final int end;
+        final int generation;
+        int next;
+
+        Frames(byte[] audio, int from, int end, int generation) {
+            this.audio = audio;
+            this.next = from;
+            this.end = end;
+            this.generation = generation;
+        }
     }
 
     private record QueuedMark(String name, int generation) {
@@ -149,7 +169,8 @@ final class Playback {
         private final String text;
         private final int generation;
         private final CompletableFuture<String> markSent;
-        private final byte[] frame = new byte[MuLaw.FRAME_BYTES];
+        /** A frame begun at the end of one chunk and completed from the next. */
+        private byte[] frame = new byte[MuLaw.FRAME_BYTES];
         private int filled;
         private String mark;
 
@@ -168,14 +189,22 @@ final class Playback {
                 mark = tracker.markAfter(text);
             }
             int offset = 0;
-            while (offset < chunk.length) {
-                int n = Math.min(MuLaw.FRAME_BYTES - filled, chunk.length - offset);
-                System.arraycopy(chunk, offset, frame, filled, n);
-                filled += n;
-                offset += n;
+            if (filled > 0) {
+                offset = Math.min(MuLaw.FRAME_BYTES - filled, chunk.length);
+                System.arraycopy(chunk, 0, frame, filled, offset);
+                filled += offset;
                 if (filled == MuLaw.FRAME_BYTES) {
                     queueFrame();
                 }
+            }
+            int whole = (chunk.length - offset) / MuLaw.FRAME_BYTES * MuLaw.FRAME_BYTES;
+            if (whole > 0) {
+                enqueue(new Frames(chunk, offset, offset + whole, generation));
+                offset += whole;
+            }
+            if (offset < chunk.length) {
+                filled = chunk.length - offset;
+                System.arraycopy(chunk, offset, frame, 0, filled);
             }
             pump();
         }
@@ -216,7 +245,8 @@ final class Playback {
         }
 
         private void queueFrame() {
-            enqueue(new Frame(frame.clone(), generation));
+            enqueue(new Frames(frame, 0, MuLaw.FRAME_BYTES, generation));
+            frame = new byte[MuLaw.FRAME_BYTES];
             filled = 0;
         }
     }

@@ -33,20 +33,31 @@ class PlaybackTests {
     }
 
     @Test
-    void cutsAudioInto160ByteFramesPadsTheLastWithSilenceAndMarksTheEnd() throws Exception {
+    void cutsAudioInto160ByteFramesInOrderAcrossChunksPadsTheLastWithSilenceAndMarksTheEnd() throws Exception {
         CompletableFuture<String> mark = new CompletableFuture<>();
         AudioSink sink = playback.utterance("Hello.", mark);
+        byte[] audio = new byte[870];
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = (byte) (i % 251);
+        }
 
-        sink.onAudio(new byte[100]);
-        sink.onAudio(new byte[300]);
+        int from = 0;
+        for (int size : new int[] {100, 300, 20, 40, 410}) {
+            sink.onAudio(java.util.Arrays.copyOfRange(audio, from, from + size));
+            from += size;
+        }
         sink.onComplete();
 
-        assertThat(sent).hasSize(4);
-        assertThat(sent.subList(0, 3)).allSatisfy(m -> assertThat(((TwilioMessage.Media) m).payload()).hasSize(160));
-        byte[] last = ((TwilioMessage.Media) sent.get(2)).payload();
-        assertThat(last[79]).isEqualTo((byte) 0);
-        assertThat(last[80]).isEqualTo(MuLaw.SILENCE);
-        assertThat(sent.get(3)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
+        assertThat(sent).hasSize(7);
+        java.io.ByteArrayOutputStream played = new java.io.ByteArrayOutputStream();
+        for (TwilioMessage m : sent.subList(0, 6)) {
+            assertThat(((TwilioMessage.Media) m).payload()).hasSize(160);
+            played.writeBytes(((TwilioMessage.Media) m).payload());
+        }
+        byte[] padded = java.util.Arrays.copyOf(audio, 960);
+        java.util.Arrays.fill(padded, 870, 960, MuLaw.SILENCE);
+        assertThat(played.toByteArray()).isEqualTo(padded);
+        assertThat(sent.get(6)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
         assertThat(playback.tracker().agentSpeaking()).isTrue();
     }
 

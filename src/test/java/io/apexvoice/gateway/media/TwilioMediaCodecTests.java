@@ -62,6 +62,23 @@ class TwilioMediaCodecTests {
     }
 
     @Test
+    void outboundMediaWritesWhatEncodeWritesForEverySliceOfTheAudio() throws Exception {
+        byte[] audio = new byte[487];
+        new java.util.Random(7).nextBytes(audio);
+        for (String sid : List.of(SID, "MZ\u00e9\"quoted\"", "MZ\u20ac")) {
+            TwilioMediaCodec.OutboundMedia media = new TwilioMediaCodec.OutboundMedia(sid);
+            for (int offset : new int[] {0, 1, 2, 160}) {
+                for (int length : new int[] {1, 2, 3, 4, 158, 159, 160, 161, 320}) {
+                    byte[] slice = java.util.Arrays.copyOfRange(audio, offset, offset + length);
+                    String frame = media.frame(audio, offset, length);
+                    assertThat(frame).isEqualTo(TwilioMediaCodec.encode(Media.outbound(sid, slice)));
+                    assertThat(((Media) TwilioMediaCodec.decode(frame)).payload()).isEqualTo(slice);
+                }
+            }
+        }
+    }
+
+    @Test
     void roundTripsEveryMessageBothWays() throws Exception {
         Start start = new Start(1, SID, "AC1", "CA1", List.of("inbound"), "audio/x-mulaw", 8000, 1,
                 Map.of("tenant", "acme"));
