@@ -29,7 +29,7 @@ final class Playback {
     private static final long FRAME_NANOS = 20_000_000L;
 
     private final String streamSid;
-    private final TwilioMediaCodec.OutboundMedia media;
+    private final OutboundMedia media;
     private final Consumer<String> send;
     private final PlaybackTracker tracker;
     private final PlayoutScheduler scheduler;
@@ -50,7 +50,7 @@ final class Playback {
     Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker, PlayoutScheduler scheduler,
             Duration lead) {
         this.streamSid = streamSid;
-        this.media = new TwilioMediaCodec.OutboundMedia(streamSid);
+        this.media = new OutboundMedia(streamSid);
         this.send = send;
         this.tracker = tracker;
         this.scheduler = scheduler;
@@ -72,13 +72,11 @@ final class Playback {
     }
 
     /** Barge-in: queued audio is dropped, Twilio drops what it buffered; pending marks will count as discarded. */
-    void clear() {
-        synchronized (this) {
-            tracker.clear();
-            queue.clear();
-            playedOutAt = 0;
-            send.accept(TwilioMediaCodec.encode(new Clear(streamSid)));
-        }
+    synchronized void clear() {
+        tracker.clear();
+        queue.clear();
+        playedOutAt = 0;
+        send.accept(TwilioMediaCodec.encode(new Clear(streamSid)));
     }
 
     /** The call ended: audio not sent yet is dropped, nothing more is sent. */

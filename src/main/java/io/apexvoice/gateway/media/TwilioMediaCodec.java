@@ -18,9 +18,7 @@ import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.media.TwilioMessage.Stop;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,63 +155,8 @@ public final class TwilioMediaCodec {
         return out.append("\"}}").toString();
     }
 
-    /**
-     * The agent's {@code media} messages of one stream ({@code {"event":"media","streamSid":…,"media":{"payload":…}}}),
-     * the same text {@link #encode} writes for {@link Media#outbound}: the head is built once per stream and each
-     * frame is written straight into one array from a slice of the utterance's audio (no frame copy, no builder).
-     */
-    public static final class OutboundMedia {
-
-        private static final byte[] ALPHABET =
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
-        private static final byte[] TAIL = {'"', '}', '}'};
-
-        private final String streamSid;
-        /** The message up to the payload's opening quote; null when the stream id is not Latin-1 (never in practice). */
-        private final byte[] head;
-
-        public OutboundMedia(String streamSid) {
-            this.streamSid = streamSid;
-            String text = head("media", 0, streamSid, 0).append(",\"media\":{\"payload\":\"").toString();
-            this.head = text.chars().allMatch(c -> c <= 0xff) ? text.getBytes(StandardCharsets.ISO_8859_1) : null;
-        }
-
-        /** The message carrying {@code audio[offset, offset + length)} as its payload. */
-        public String frame(byte[] audio, int offset, int length) {
-            if (head == null) {
-                return media(Media.outbound(streamSid, Arrays.copyOfRange(audio, offset, offset + length)));
-            }
-            byte[] out = new byte[head.length + (length + 2) / 3 * 4 + TAIL.length];
-            System.arraycopy(head, 0, out, 0, head.length);
-            int at = base64(audio, offset, length, out, head.length);
-            System.arraycopy(TAIL, 0, out, at, TAIL.length);
-            return new String(out, StandardCharsets.ISO_8859_1);
-        }
-
-        /** Standard padded base64 of {@code src[offset, offset + length)} into {@code dst} from {@code at}. */
-        private static int base64(byte[] src, int offset, int length, byte[] dst, int at) {
-            int end = offset + length;
-            int whole = end - length % 3;
-            int i = offset;
-            for (; i < whole; i += 3) {
-                int v = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8 | (src[i + 2] & 0xff);
-                dst[at++] = ALPHABET[v >>> 18];
-                dst[at++] = ALPHABET[v >>> 12 & 63];
-                dst[at++] = ALPHABET[v >>> 6 & 63];
-                dst[at++] = ALPHABET[v & 63];
-            }
-            if (i < end) {
-                int v = (src[i] & 0xff) << 16 | (i + 1 < end ? (src[i + 1] & 0xff) << 8 : 0);
-                dst[at++] = ALPHABET[v >>> 18];
-                dst[at++] = ALPHABET[v >>> 12 & 63];
-                dst[at++] = i + 1 < end ? ALPHABET[v >>> 6 & 63] : (byte) '=';
-                dst[at++] = '=';
-            }
-            return at;
-        }
-    }
-
-    private static StringBuilder head(String event, long sequenceNumber, String streamSid, int extra) {
+    /** The start of every message this codec writes, up to and including the stream id (package: OutboundMedia). */
+    static StringBuilder head(String event, long sequenceNumber, String streamSid, int extra) {
         StringBuilder out = new StringBuilder(64 + streamSid.length() + extra).append("{\"event\":\"").append(event)
                 .append('"');
         if (sequenceNumber > 0) {

@@ -82,10 +82,8 @@ class PlaybackTests {
         ManualPlayout clock = new ManualPlayout();
         Playback paced = pacedWithLead100ms(clock);
         CompletableFuture<String> mark = new CompletableFuture<>();
-        AudioSink sink = paced.utterance("A greeting of twenty frames.", mark);
 
-        sink.onAudio(new byte[20 * MuLaw.FRAME_BYTES]);
-        sink.onComplete();
+        utteranceOfFrames(paced, 20, mark);
 
         assertThat(sent).as("the lead leaves at once").hasSize(5);
         assertThat(paced.tracker().agentSpeaking()).isTrue();
@@ -105,9 +103,7 @@ class PlaybackTests {
         ManualPlayout clock = new ManualPlayout();
         Playback paced = pacedWithLead100ms(clock);
         CompletableFuture<String> mark = new CompletableFuture<>();
-        AudioSink sink = paced.utterance("A long answer.", mark);
-        sink.onAudio(new byte[50 * MuLaw.FRAME_BYTES]);
-        sink.onComplete();
+        utteranceOfFrames(paced, 50, mark);
         assertThat(sent).hasSize(5);
 
         paced.clear();
@@ -141,6 +137,13 @@ class PlaybackTests {
         assertThat(mark.get()).isNull();
         assertThat(playback.tracker().agentSpeaking()).isFalse();
         assertThat(sent).hasSize(1).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+    }
+
+    /** One whole utterance of {@code frames} 20 ms frames, delivered in one chunk. */
+    private static void utteranceOfFrames(Playback playback, int frames, CompletableFuture<String> mark) {
+        AudioSink sink = playback.utterance("An utterance of " + frames + " frames.", mark);
+        sink.onAudio(new byte[frames * MuLaw.FRAME_BYTES]);
+        sink.onComplete();
     }
 
     private Playback pacedWithLead100ms(ManualPlayout clock) {

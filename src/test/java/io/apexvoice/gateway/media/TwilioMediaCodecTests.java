@@ -66,7 +66,7 @@ class TwilioMediaCodecTests {
         byte[] audio = new byte[487];
         new java.util.Random(7).nextBytes(audio);
         for (String sid : List.of(SID, "MZ\u00e9\"quoted\"", "MZ\u20ac")) {
-            TwilioMediaCodec.OutboundMedia media = new TwilioMediaCodec.OutboundMedia(sid);
+            OutboundMedia media = new OutboundMedia(sid);
             for (int offset : new int[] {0, 1, 2, 160}) {
                 for (int length : new int[] {1, 2, 3, 4, 158, 159, 160, 161, 320}) {
                     byte[] slice = java.util.Arrays.copyOfRange(audio, offset, offset + length);
