@@ -8,7 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /** Verifies a stream's start and assembles the call runtime behind it. */
@@ -23,6 +23,9 @@ class MediaCallFactory {
         this.services = services;
     }
 
+    /** The playout of each event loop's calls, one per loop thread (see {@link PlayoutTicker}). */
+    private final Map<Thread, PlayoutScheduler> playouts = new ConcurrentHashMap<>();
+
     StreamAuthenticator.Verdict authenticate(Start start, String upgradeSignature) {
         return authenticator.verify(start, upgradeSignature);
     }
@@ -31,14 +34,15 @@ class MediaCallFactory {
      * Registers and begins the call (session, STT, greeting) without blocking: called on the socket's event loop. A
      * stream re-opened for the same CallSid replaces the previous runtime, which is ended on the new call's lane.
      *
-     * @param send        writes a text frame to this call's socket
+     * @param out         this call's socket
      * @param closeSocket closes this call's socket (used when the call ends from elsewhere)
      */
-    CallRuntime start(CallSid callSid, Tenant tenant, Start start, Consumer<String> send, Runnable closeSocket) {
+    CallRuntime start(CallSid callSid, Tenant tenant, Start start, TwilioOut out, Runnable closeSocket) {
         Context loop = Vertx.currentContext();
         Playback playback = loop == null
-                ? new Playback(start.streamSid(), send, new PlaybackTracker(services.timers))
-                : new Playback(start.streamSid(), send, new PlaybackTracker(services.timers), PlayoutScheduler.on(loop),
+                ? new Playback(start.streamSid(), out, new PlaybackTracker(services.timers), Playback.UNPACED,
+                        Playback.UNPACED_LEAD)
+                : new Playback(start.streamSid(), out, new PlaybackTracker(services.timers), playoutOn(loop),
                         services.properties.playbackLead());
         CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);
         services.activeCalls.add(call).ifPresent(previous -> call.onLane(() -> previous.end("stream replaced")));
@@ -47,5 +51,10 @@ class MediaCallFactory {
         variables.remove(IntakeResponses.TENANT_PARAMETER);
         call.begin(variables);
         return call;
+    }
+
+    /** This event loop's playout; called on the loop's thread. */
+    private PlayoutScheduler playoutOn(Context loop) {
+        return playouts.computeIfAbsent(Thread.currentThread(), thread -> new PlayoutTicker(loop));
     }
 }

@@ -7,6 +7,8 @@ import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.media.TwilioMessage.Stop;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -174,7 +176,7 @@ final class MediaConnection {
         try (MDC.MDCCloseable tenant = MDC.putCloseable("tenant", verdict.tenant().get().id().value());
                 MDC.MDCCloseable callSid = MDC.putCloseable("callSid", start.callSid())) {
             streamSid = start.streamSid();
-            call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, this::sendText,
+            call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, new SocketOut(),
                     () -> close(1000, "call ended"));
         }
     }
@@ -196,10 +198,51 @@ final class MediaConnection {
         }
     }
 
-    /** Writes a frame from any thread (Vert.x hands writes from other threads to the socket's event loop). */
-    private void sendText(String text) {
-        if (!closed && !socket.isClosed()) {
-            socket.writeTextMessage(text, null);
+    /**
+     * The call's messages to Twilio, written as text frames straight into the socket's Netty channel (the same
+     * pipeline Vert.x writes through, so framing and any negotiated extension apply): a media frame goes from the audio
+     * into one pooled buffer, no string on the way, and a batch of frames leaves in one flush. From any thread: Netty
+     * runs writes made elsewhere on the socket's event loop, in the order they were made. Where the channel cannot be
+     * reached ({@link SocketChannels}), each message is a Vert.x text message of its own, flushed at once.
+     */
+    private final class SocketOut implements TwilioOut {
+
+        private final ChannelHandlerContext channel = SocketChannels.of(socket).orElse(null);
+
+        @Override
+        public void write(String message) {
+            if (!open()) {
+                return;
+            }
+            if (channel == null) {
+                socket.writeTextMessage(message, null);
+            } else {
+                channel.write(new TextWebSocketFrame(message), channel.voidPromise());
+            }
+        }
+
+        @Override
+        public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
+            if (!open()) {
+                return;
+            }
+            if (channel == null) {
+                socket.writeTextMessage(media.frame(audio, offset, MuLaw.FRAME_BYTES), null);
+            } else {
+                channel.write(new TextWebSocketFrame(true, 0,
+                        media.frame(channel.alloc(), audio, offset, MuLaw.FRAME_BYTES)), channel.voidPromise());
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (channel != null && open()) {
+                channel.flush();
+            }
+        }
+
+        private boolean open() {
+            return !closed && !socket.isClosed();
         }
     }
 

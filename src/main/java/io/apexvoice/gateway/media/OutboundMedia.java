@@ -1,12 +1,15 @@
 package io.apexvoice.gateway.media;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The agent's {@code media} messages of one stream ({@code {"event":"media","streamSid":…,"media":{"payload":…}}}),
  * the same text {@link TwilioMediaCodec#encode} writes for {@link TwilioMessage.Media#outbound}: the head is built
- * once per stream and each frame is written straight into one array from a slice of the utterance's audio (no frame
- * copy, no builder). Runs 50 times a second per speaking call.
+ * once per stream and each frame is written into one array kept for the stream from a slice of the utterance's audio
+ * (no frame copy, no builder), then handed out as a string or as a (pooled, off-heap) buffer for the socket. Runs 50
+ * times a second per speaking call. One caller at a time (the call's paced playback, under its lock).
  */
 final class OutboundMedia {
 
@@ -22,13 +25,31 @@ final class OutboundMedia {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The message being written; grows only for a payload longer than any before. */
+    private byte[] message = new byte[0];
+
     /** The message carrying {@code audio[offset, offset + length)} as its payload. */
     String frame(byte[] audio, int offset, int length) {
-        byte[] out = new byte[head.length + (length + 2) / 3 * 4 + TAIL.length];
-        System.arraycopy(head, 0, out, 0, head.length);
-        int at = base64(audio, offset, length, out, head.length);
-        System.arraycopy(TAIL, 0, out, at, TAIL.length);
-        return new String(out, StandardCharsets.UTF_8);
+        int size = write(audio, offset, length);
+        return new String(message, 0, size, StandardCharsets.UTF_8);
+    }
+
+    /** The same message in a new buffer from {@code allocator}, for the socket (which releases it once sent). */
+    ByteBuf frame(ByteBufAllocator allocator, byte[] audio, int offset, int length) {
+        int size = write(audio, offset, length);
+        return allocator.directBuffer(size).writeBytes(message, 0, size);
+    }
+
+    /** Writes the message into {@link #message}; returns its length in bytes. */
+    private int write(byte[] audio, int offset, int length) {
+        int size = head.length + (length + 2) / 3 * 4 + TAIL.length;
+        if (message.length < size) {
+            message = new byte[size];
+            System.arraycopy(head, 0, message, 0, head.length);
+        }
+        int at = base64(audio, offset, length, message, head.length);
+        System.arraycopy(TAIL, 0, message, at, TAIL.length);
+        return size;
     }
 
     /** Standard padded base64 of {@code src[offset, offset + length)} into {@code dst} from {@code at}. */

@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * it arrives, a {@code mark} follows each utterance, and {@link #clear()} flushes Twilio's buffer and starts a new
  * playback generation.
  * <p><b>Pacing.</b> Frames leave at the pace Twilio plays them, {@code lead} ahead: the first {@code lead} of every
- * utterance at once (so the caller hears the reply without delay), the rest one frame per 20 ms on the call's event
- * loop. Speech synthesised faster than real time (a cached greeting is 4–6 s of audio at once) thus costs each call
+ * utterance at once (so the caller hears the reply without delay), the rest on the call's event loop in batches of up
+ * to 3 frames (60 ms, at most half the lead) whenever Twilio's buffer is down by a batch, each batch in one socket
+ * write. Speech synthesised faster than real time (a cached greeting is 4–6 s of audio at once) thus costs each call
  * 50 frames a second instead of a burst of hundreds of frames that stalls every other call on the same event loop;
  * and a barge-in has at most {@code lead} of audio to flush at Twilio. A mark is queued behind its utterance's last
  * frame and goes out when that frame does.
@@ -26,14 +27,21 @@ import java.util.function.Consumer;
  */
 final class Playback {
 
+    /** With {@link #UNPACED_LEAD}: no pacing, every frame leaves on the thread that delivered its audio. */
+    static final PlayoutScheduler UNPACED = Immediately.INSTANCE;
+    static final Duration UNPACED_LEAD = Duration.ofDays(1);
     private static final long FRAME_NANOS = 20_000_000L;
+    /** At most 3 frames per wake-up: a third of the timers and socket writes, still well inside the lead. */
+    private static final long MAX_BATCH_NANOS = 3 * FRAME_NANOS;
 
     private final String streamSid;
     private final OutboundMedia media;
-    private final Consumer<String> send;
+    private final TwilioOut out;
     private final PlaybackTracker tracker;
     private final PlayoutScheduler scheduler;
     private final long leadNanos;
+    /** How much audio one wake-up of the paced playout sends (the frames it writes leave in one socket write). */
+    private final long batchNanos;
     /** Audio ({@link Frames}) and marks ({@link QueuedMark}) not sent yet, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** When Twilio will have played everything sent so far. */
@@ -43,23 +51,29 @@ final class Playback {
     /**
      * Paced playback.
      *
-     * @param send      writes one text frame to the Twilio socket (thread-safe, non-blocking)
+     * @param out       the call's Twilio socket
      * @param scheduler the call's playout thread and clock
      * @param lead      how far ahead of Twilio's playout frames are sent
      */
-    Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker, PlayoutScheduler scheduler,
-            Duration lead) {
+    Playback(String streamSid, TwilioOut out, PlaybackTracker tracker, PlayoutScheduler scheduler, Duration lead) {
         this.streamSid = streamSid;
         this.media = new OutboundMedia(streamSid);
-        this.send = send;
+        this.out = out;
         this.tracker = tracker;
         this.scheduler = scheduler;
         this.leadNanos = lead.toNanos();
+        this.batchNanos = Math.max(FRAME_NANOS, Math.min(MAX_BATCH_NANOS, leadNanos / 2) / FRAME_NANOS * FRAME_NANOS);
+    }
+
+    /** Paced playback writing each message as a string through {@code send} (tests). */
+    Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker, PlayoutScheduler scheduler,
+            Duration lead) {
+        this(streamSid, TwilioOut.of(send), tracker, scheduler, lead);
     }
 
     /** Unpaced: every frame leaves at once, on the thread that delivered its audio (tests of framing and marks). */
     Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker) {
-        this(streamSid, send, tracker, Immediately.INSTANCE, Duration.ofDays(1));
+        this(streamSid, send, tracker, UNPACED, UNPACED_LEAD);
     }
 
     /**
@@ -76,7 +90,8 @@ final class Playback {
         tracker.clear();
         queue.clear();
         playedOutAt = 0;
-        send.accept(TwilioMediaCodec.encode(new Clear(streamSid)));
+        out.write(TwilioMediaCodec.encode(new Clear(streamSid)));
+        out.flush();
     }
 
     /** The call ended: audio not sent yet is dropped, nothing more is sent. */
@@ -92,7 +107,10 @@ final class Playback {
         queue.add(entry);
     }
 
-    /** Sends what is due now, on the playout thread, and sets a timer for the rest. */
+    /**
+     * Sends what is due now, on the playout thread, in one socket write, and sets a timer for the rest: it fires once
+     * the audio buffered at Twilio is down to {@code lead - batch}, so each wake-up tops it up by a batch.
+     */
     private void pump() {
         scheduler.execute(this::sendDue);
     }
@@ -103,19 +121,22 @@ final class Playback {
             long now = scheduler.nanoTime();
             playedOutAt = Math.max(playedOutAt, now);
             int generation = tracker.generation();
+            boolean wrote = false;
             Object head;
             while ((head = queue.peek()) != null) {
                 if (head instanceof QueuedMark mark) {
                     queue.poll();
                     if (mark.generation == generation) {
-                        send.accept(TwilioMediaCodec.encode(new Mark(0, streamSid, mark.name)));
+                        out.write(TwilioMediaCodec.encode(new Mark(0, streamSid, mark.name)));
+                        wrote = true;
                     }
                 } else {
                     Frames frames = (Frames) head;
                     if (frames.generation != generation) {
                         queue.poll();
                     } else if (playedOutAt - now < leadNanos) {
-                        send.accept(media.frame(frames.audio, frames.next, MuLaw.FRAME_BYTES));
+                        out.writeMedia(media, frames.audio, frames.next);
+                        wrote = true;
                         frames.next += MuLaw.FRAME_BYTES;
                         if (frames.next == frames.end) {
                             queue.poll();
@@ -126,11 +147,14 @@ final class Playback {
                     }
                 }
             }
+            if (wrote) {
+                out.flush();
+            }
             if (queue.isEmpty() || timerSet) {
                 return;
             }
             timerSet = true;
-            wait = (playedOutAt - leadNanos - now) / 1_000_000L;
+            wait = (playedOutAt - leadNanos + batchNanos - now) / 1_000_000L;
         }
         scheduler.schedule(wait, () -> {
             synchronized (this) {

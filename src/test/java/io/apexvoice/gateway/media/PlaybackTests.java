@@ -88,7 +88,9 @@ class PlaybackTests {
         assertThat(sent).as("the lead leaves at once").hasSize(5);
         assertThat(paced.tracker().agentSpeaking()).isTrue();
         clock.advance(Duration.ofMillis(20));
-        assertThat(sent).hasSize(6);
+        assertThat(sent).as("nothing until Twilio has played a batch (40 ms: half the lead)").hasSize(5);
+        clock.advance(Duration.ofMillis(20));
+        assertThat(sent).hasSize(7);
         clock.advance(Duration.ofMillis(100));
         assertThat(sent).hasSize(11);
         clock.advance(Duration.ofMillis(300));
@@ -96,6 +98,42 @@ class PlaybackTests {
         assertThat(sent.subList(0, 20)).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
         assertThat(sent.get(20)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
         assertThat(clock.pending()).isZero();
+    }
+
+    @Test
+    void eachWakeUpSendsItsFramesAndTheMarkBehindThemInOneFlush() throws Exception {
+        ManualPlayout clock = new ManualPlayout();
+        List<List<TwilioMessage>> flushes = new CopyOnWriteArrayList<>();
+        List<TwilioMessage> pending = new java.util.ArrayList<>();
+        TwilioOut out = new TwilioOut() {
+            @Override
+            public void write(String message) {
+                pending.add(decode(message));
+            }
+
+            @Override
+            public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
+                write(media.frame(audio, offset, MuLaw.FRAME_BYTES));
+            }
+
+            @Override
+            public void flush() {
+                flushes.add(List.copyOf(pending));
+                pending.clear();
+            }
+        };
+        Playback paced = new Playback(SID, out, new PlaybackTracker(timers), clock, Duration.ofMillis(300));
+        CompletableFuture<String> mark = new CompletableFuture<>();
+
+        utteranceOfFrames(paced, 22, mark);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(pending).as("nothing written is left unflushed").isEmpty();
+        assertThat(flushes).extracting(List::size).as("the lead, then batches of 3 frames (60 ms)")
+                .containsExactly(15, 3, 3, 1 + 1);
+        assertThat(flushes.get(3).get(1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
+        assertThat(flushes.stream().flatMap(List::stream).limit(22))
+                .allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
     }
 
     @Test

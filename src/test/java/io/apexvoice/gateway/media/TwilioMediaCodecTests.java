@@ -10,6 +10,7 @@ import io.apexvoice.gateway.media.TwilioMessage.Mark;
 import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.media.TwilioMessage.Stop;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,13 @@ class TwilioMediaCodecTests {
                     String frame = media.frame(audio, offset, length);
                     assertThat(frame).isEqualTo(TwilioMediaCodec.encode(Media.outbound(sid, slice)));
                     assertThat(((Media) TwilioMediaCodec.decode(frame)).payload()).isEqualTo(slice);
+                    io.netty.buffer.ByteBuf buffer = media.frame(io.netty.buffer.PooledByteBufAllocator.DEFAULT,
+                            audio, offset, length);
+                    try {
+                        assertThat(buffer.toString(StandardCharsets.UTF_8)).as("the socket's copy").isEqualTo(frame);
+                    } finally {
+                        buffer.release();
+                    }
                 }
             }
         }
