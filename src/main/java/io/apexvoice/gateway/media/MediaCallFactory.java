@@ -18,13 +18,13 @@ class MediaCallFactory {
     private final StreamAuthenticator authenticator;
     private final CallServices services;
 
+    /** The playout of each event loop's calls, one per loop thread (see {@link PlayoutTicker}). */
+    private final Map<Thread, PlayoutScheduler> playouts = new ConcurrentHashMap<>();
+
     MediaCallFactory(StreamAuthenticator authenticator, CallServices services) {
         this.authenticator = authenticator;
         this.services = services;
     }
-
-    /** The playout of each event loop's calls, one per loop thread (see {@link PlayoutTicker}). */
-    private final Map<Thread, PlayoutScheduler> playouts = new ConcurrentHashMap<>();
 
     StreamAuthenticator.Verdict authenticate(Start start, String upgradeSignature) {
         return authenticator.verify(start, upgradeSignature);
@@ -40,8 +40,7 @@ class MediaCallFactory {
     CallRuntime start(CallSid callSid, Tenant tenant, Start start, TwilioOut out, Runnable closeSocket) {
         Context loop = Vertx.currentContext();
         Playback playback = loop == null
-                ? new Playback(start.streamSid(), out, new PlaybackTracker(services.timers), Playback.UNPACED,
-                        Playback.UNPACED_LEAD)
+                ? new Playback(start.streamSid(), out, new PlaybackTracker(services.timers))
                 : new Playback(start.streamSid(), out, new PlaybackTracker(services.timers), playoutOn(loop),
                         services.properties.playbackLead());
         CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);

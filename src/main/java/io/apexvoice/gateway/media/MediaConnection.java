@@ -119,10 +119,6 @@ final class MediaConnection {
         deliver(message);
     }
 
-    boolean isOpen() {
-        return !closed;
-    }
-
     /** The socket closed (either side): ends the call. Runs on a worker thread (the route's CLOSE exchange). */
     void onClosed() {
         closed = true;
@@ -176,7 +172,7 @@ final class MediaConnection {
         try (MDC.MDCCloseable tenant = MDC.putCloseable("tenant", verdict.tenant().get().id().value());
                 MDC.MDCCloseable callSid = MDC.putCloseable("callSid", start.callSid())) {
             streamSid = start.streamSid();
-            call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, new SocketOut(),
+            call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, out(),
                     () -> close(1000, "call ended"));
         }
     }
@@ -198,37 +194,46 @@ final class MediaConnection {
         }
     }
 
+    /** Writes a message from any thread (Vert.x hands writes from other threads to the socket's event loop). */
+    private void sendText(String text) {
+        if (open()) {
+            socket.writeTextMessage(text, null);
+        }
+    }
+
+    private boolean open() {
+        return !closed && !socket.isClosed();
+    }
+
+    /** The call's way out: straight into the socket's channel when it can be reached, else through Vert.x. */
+    private TwilioOut out() {
+        return SocketChannels.of(socket).<TwilioOut>map(ChannelOut::new).orElseGet(() -> TwilioOut.of(this::sendText));
+    }
+
     /**
      * The call's messages to Twilio, written as text frames straight into the socket's Netty channel (the same
      * pipeline Vert.x writes through, so framing and any negotiated extension apply): a media frame goes from the audio
      * into one pooled buffer, no string on the way, and a batch of frames leaves in one flush. From any thread: Netty
-     * runs writes made elsewhere on the socket's event loop, in the order they were made. Where the channel cannot be
-     * reached ({@link SocketChannels}), each message is a Vert.x text message of its own, flushed at once.
+     * runs writes made elsewhere on the socket's event loop, in the order they were made.
      */
-    private final class SocketOut implements TwilioOut {
+    private final class ChannelOut implements TwilioOut {
 
-        private final ChannelHandlerContext channel = SocketChannels.of(socket).orElse(null);
+        private final ChannelHandlerContext channel;
+
+        ChannelOut(ChannelHandlerContext channel) {
+            this.channel = channel;
+        }
 
         @Override
         public void write(String message) {
-            if (!open()) {
-                return;
-            }
-            if (channel == null) {
-                socket.writeTextMessage(message, null);
-            } else {
+            if (open()) {
                 channel.write(new TextWebSocketFrame(message), channel.voidPromise());
             }
         }
 
         @Override
         public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
-            if (!open()) {
-                return;
-            }
-            if (channel == null) {
-                socket.writeTextMessage(media.frame(audio, offset, MuLaw.FRAME_BYTES), null);
-            } else {
+            if (open()) {
                 channel.write(new TextWebSocketFrame(true, 0,
                         media.frame(channel.alloc(), audio, offset, MuLaw.FRAME_BYTES)), channel.voidPromise());
             }
@@ -236,13 +241,9 @@ final class MediaConnection {
 
         @Override
         public void flush() {
-            if (channel != null && open()) {
+            if (open()) {
                 channel.flush();
             }
-        }
-
-        private boolean open() {
-            return !closed && !socket.isClosed();
         }
     }
 

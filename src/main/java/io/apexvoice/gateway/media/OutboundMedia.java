@@ -19,14 +19,13 @@ final class OutboundMedia {
 
     /** The message up to the payload's opening quote, UTF-8. */
     private final byte[] head;
+    /** The message being written; grows only for a payload longer than any before. */
+    private byte[] message = new byte[0];
 
     OutboundMedia(String streamSid) {
         this.head = TwilioMediaCodec.head("media", 0, streamSid, 0).append(",\"media\":{\"payload\":\"").toString()
                 .getBytes(StandardCharsets.UTF_8);
     }
-
-    /** The message being written; grows only for a payload longer than any before. */
-    private byte[] message = new byte[0];
 
     /** The message carrying {@code audio[offset, offset + length)} as its payload. */
     String frame(byte[] audio, int offset, int length) {

@@ -27,9 +27,6 @@ import java.util.function.Consumer;
  */
 final class Playback {
 
-    /** With {@link #UNPACED_LEAD}: no pacing, every frame leaves on the thread that delivered its audio. */
-    static final PlayoutScheduler UNPACED = Immediately.INSTANCE;
-    static final Duration UNPACED_LEAD = Duration.ofDays(1);
     private static final long FRAME_NANOS = 20_000_000L;
     /** At most 3 frames per wake-up: a third of the timers and socket writes, still well inside the lead. */
     private static final long MAX_BATCH_NANOS = 3 * FRAME_NANOS;
@@ -71,9 +68,14 @@ final class Playback {
         this(streamSid, TwilioOut.of(send), tracker, scheduler, lead);
     }
 
-    /** Unpaced: every frame leaves at once, on the thread that delivered its audio (tests of framing and marks). */
+    /** Unpaced: every frame leaves at once, on the thread that delivered its audio. */
+    Playback(String streamSid, TwilioOut out, PlaybackTracker tracker) {
+        this(streamSid, out, tracker, Immediately.INSTANCE, Duration.ofDays(1));
+    }
+
+    /** Unpaced, each message as a string through {@code send} (tests of framing and marks). */
     Playback(String streamSid, Consumer<String> send, PlaybackTracker tracker) {
-        this(streamSid, send, tracker, UNPACED, UNPACED_LEAD);
+        this(streamSid, TwilioOut.of(send), tracker);
     }
 
     /**

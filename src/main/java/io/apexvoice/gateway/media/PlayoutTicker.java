@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 final class PlayoutTicker implements PlayoutScheduler {
 
     private static final Logger log = LoggerFactory.getLogger(PlayoutTicker.class);
-    static final long SLOT_NANOS = 10_000_000L;
+    private static final long SLOT_NANOS = 10_000_000L;
 
     private final Context context;
     private final Thread loop;
