@@ -12,7 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -58,7 +58,7 @@ class CachedBodyFilter extends OncePerRequestFilter {
             reject(response, 413, "request body too large");
             return;
         }
-        byte[] body = readAtMost(request.getInputStream(), max);
+        byte[] body = readAtMost(request.getInputStream(), max, request.getContentLengthLong());
         if (body == null) {
             reject(response, 413, "request body too large");
             return;
@@ -78,7 +78,12 @@ class CachedBodyFilter extends OncePerRequestFilter {
         chain.doFilter(new CachedBodyRequest(request, body, form), response);
     }
 
-    private static byte[] readAtMost(InputStream in, long max) throws IOException {
+    /** The body, or null past {@code max} bytes; sized by Content-Length when the client sent one. */
+    private static byte[] readAtMost(InputStream in, long max, long declaredLength) throws IOException {
+        if (declaredLength >= 0 && declaredLength <= max) {
+            byte[] body = in.readNBytes((int) declaredLength);
+            return in.read() == -1 ? body : null;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         long total = 0;
@@ -161,7 +166,9 @@ class CachedBodyFilter extends OncePerRequestFilter {
 
         @Override
         public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+            // sized to the body: Camel reads the whole payload through it (a default reader is 16 KB per request)
+            return new BufferedReader(new StringReader(new String(body, StandardCharsets.UTF_8)),
+                    Math.max(1, body.length));
         }
 
         @Override

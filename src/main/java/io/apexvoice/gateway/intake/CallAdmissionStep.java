@@ -39,15 +39,17 @@ class CallAdmissionStep implements Processor {
     private final IntakeMetrics metrics;
     private final Clock clock;
     private final ApplicationAvailability availability;
+    private final IntakeWarmUp warmUp;
 
     CallAdmissionStep(InboundCallGate gate, IntakeResponses responses, IntakeProperties properties,
-            IntakeMetrics metrics, Clock clock, ApplicationAvailability availability) {
+            IntakeMetrics metrics, Clock clock, ApplicationAvailability availability, IntakeWarmUp warmUp) {
         this.gate = gate;
         this.responses = responses;
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
         this.availability = availability;
+        this.warmUp = warmUp;
     }
 
     @Override
@@ -56,7 +58,9 @@ class CallAdmissionStep implements Processor {
         CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
         FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
         Instant now = Instant.now(clock);
-        boolean draining = availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC;
+        // not ready yet, or shutting down; the warm-up's own calls come before readiness on purpose
+        boolean draining = availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC
+                && !warmUp.owns(tenant.id());
         InboundCallGate.Request request = new InboundCallGate.Request(tenant.id(), callSid,
                 tenant.tier().callsPerMinute(), tenant.tier().maxConcurrentCalls(), draining,
                 responses.connectTwiml(tenant, callSid, form), responses.busyTwiml(tenant));

@@ -22,9 +22,11 @@ class InboundCallRecorder implements Processor {
     private final Clock clock;
 
     private final CallAdmissionStep admission;
+    private final IntakeWarmUp warmUp;
 
-    InboundCallRecorder(CallRecordStore records, Clock clock, CallAdmissionStep admission) {
+    InboundCallRecorder(CallRecordStore records, Clock clock, CallAdmissionStep admission, IntakeWarmUp warmUp) {
         this.records = records;
+        this.warmUp = warmUp;
         this.clock = clock;
         this.admission = admission;
     }
@@ -34,6 +36,9 @@ class InboundCallRecorder implements Processor {
         Tenant tenant = exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
         FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
         CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
+        if (warmUp.owns(tenant.id())) {
+            return; // the warm-up's calls are not calls: nothing to record
+        }
         try {
             records.createIfAbsent(CallRecord.started(tenant.id(), callSid,
                     valueOr(form.first("Direction"), "inbound"), valueOr(form.first("From"), ""),

@@ -15,6 +15,7 @@ class IntakeMetrics {
         bad_request, status_applied }
 
     static final String UNKNOWN_TENANT = "unknown";
+    private static final String WEBHOOKS = "apex.intake.webhooks";
 
     private final MeterRegistry registry;
 
@@ -23,12 +24,17 @@ class IntakeMetrics {
     }
 
     void count(String tenant, String endpoint, Outcome outcome) {
-        Counter.builder("apex.intake.webhooks")
+        Counter.builder(WEBHOOKS)
                 .description("Twilio webhooks by tenant, endpoint and outcome")
                 .tag("tenant", tenant)
                 .tag("endpoint", endpoint)
                 .tag("outcome", outcome.name())
                 .register(registry)
                 .increment();
+    }
+
+    /** Drops a tenant's series (the intake warm-up's tenant, gone once it is done). */
+    void forget(String tenant) {
+        registry.find(WEBHOOKS).tag("tenant", tenant).meters().forEach(registry::remove);
     }
 }

@@ -8,9 +8,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                        because this instance is shutting down
  * @param suspendedPhrase spoken when the tenant is suspended
  * @param duplicateWait   how long a duplicate webhook waits for the first delivery's TwiML
+ * @param warmUp          how long signed webhooks warm the voice webhook path before readiness; 0 skips
+ *                        ({@link IntakeWarmUp})
  */
 @ConfigurationProperties("apex.intake")
-public record IntakeProperties(String busyPhrase, String suspendedPhrase, Duration duplicateWait) {
+public record IntakeProperties(String busyPhrase, String suspendedPhrase, Duration duplicateWait, Duration warmUp) {
 
     public IntakeProperties {
         if (busyPhrase == null || busyPhrase.isBlank()) {
@@ -21,6 +23,9 @@ public record IntakeProperties(String busyPhrase, String suspendedPhrase, Durati
         }
         if (duplicateWait == null) {
             duplicateWait = Duration.ofSeconds(10);
+        }
+        if (warmUp == null) {
+            warmUp = Duration.ofSeconds(30);
         }
     }
 }

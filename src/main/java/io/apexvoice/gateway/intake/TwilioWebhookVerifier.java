@@ -27,10 +27,12 @@ class TwilioWebhookVerifier implements Processor {
     private final TwilioProperties twilio;
     private final PublicEndpoints endpoints;
     private final IntakeMetrics metrics;
+    private final IntakeWarmUp warmUp;
 
     TwilioWebhookVerifier(TenantDirectory tenants, TwilioProperties twilio, PublicEndpoints endpoints,
-            IntakeMetrics metrics) {
+            IntakeMetrics metrics, IntakeWarmUp warmUp) {
         this.tenants = tenants;
+        this.warmUp = warmUp;
         this.twilio = twilio;
         this.endpoints = endpoints;
         this.metrics = metrics;
@@ -41,8 +43,7 @@ class TwilioWebhookVerifier implements Processor {
         HttpServletRequest request = InboundRequest.servlet(exchange);
         String endpoint = InboundRequest.pathSegment(exchange, 2);
         String tenantText = InboundRequest.pathSegment(exchange, 1);
-        Optional<Tenant> tenant = TenantId.isValid(tenantText) ? tenants.find(TenantId.of(tenantText))
-                : Optional.empty();
+        Optional<Tenant> tenant = TenantId.isValid(tenantText) ? find(TenantId.of(tenantText)) : Optional.empty();
         String tag = tenant.map(t -> t.id().value()).orElse(IntakeMetrics.UNKNOWN_TENANT);
         String authToken = twilio.authTokenFor(tenant);
         FormBody form = InboundRequest.form(exchange);
@@ -59,5 +60,9 @@ class TwilioWebhookVerifier implements Processor {
         exchange.setProperty(ExchangeKeys.TENANT, resolved);
         exchange.setProperty(ExchangeKeys.TENANT_SUSPENDED, resolved.suspended());
         exchange.setProperty(ExchangeKeys.FORM, form);
+    }
+
+    private Optional<Tenant> find(TenantId id) {
+        return warmUp.find(id).or(() -> tenants.find(id));
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
@@ -26,13 +27,16 @@ import java.util.function.UnaryOperator;
  * single-node use).
  * <p>
  * Writes go to a temp file in the same directory, are flushed to disk, then atomically renamed over the target, so a
- * reader sees the old or the new document, never a partial one. Read-modify-writes of one call are serialised by a
+ * reader sees the old or the new document, never a partial one. A write costs an open, a write, an fdatasync and a
+ * rename (the tenant's directory is made when a write finds it missing, a new call's absence is one stat). Read-modify-writes of one call are serialised by a
  * fixed set of striped locks (bounded memory, no per-call lock map). Paths are built only from validated
  * {@link TenantId} and {@link CallSid} values, so no input can reach outside its tenant's directory.
  */
 public final class FileCallRecordStore implements CallRecordStore {
 
     private static final int STRIPES = 64;
+    private static final Set<StandardOpenOption> TEMP_OPTIONS =
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 
     private final Path root;
     private final Clock clock;
@@ -91,6 +95,9 @@ public final class FileCallRecordStore implements CallRecordStore {
 
     private Optional<CallRecord> read(TenantId tenant, CallSid callSid) {
         Path file = fileOf(tenant, callSid);
+        if (!Files.exists(file)) {
+            return Optional.empty(); // a new call: one stat instead of an exception (most creates)
+        }
         try {
             return Optional.of(json.readValue(Files.readAllBytes(file), CallRecord.class));
         } catch (NoSuchFileException e) {
@@ -102,16 +109,15 @@ public final class FileCallRecordStore implements CallRecordStore {
 
     private void write(CallRecord record) {
         Path target = fileOf(record.tenantId(), record.sid());
-        Path temp = null;
+        // one temp name per call: writes of a call hold its lock, and a leftover from a crash is truncated
+        Path temp = target.resolveSibling("." + record.callSid() + ".json.tmp");
         try {
-            Files.createDirectories(target.getParent());
-            temp = Files.createTempFile(target.getParent(), "." + record.callSid() + ".", ".tmp");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = openTemp(temp)) {
                 ByteBuffer bytes = ByteBuffer.wrap(json.writeValueAsBytes(record));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
-                channel.force(true);
+                channel.force(false); // the data and the size it is read back with, before the rename shows it
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -122,10 +128,17 @@ public final class FileCallRecordStore implements CallRecordStore {
         }
     }
 
-    private static void deleteLeftover(Path temp, UncheckedIOException failure) {
-        if (temp == null) {
-            return;
+    /** The tenant's directory is made by the write that finds it missing (its first, or after a removal). */
+    private static FileChannel openTemp(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, TEMP_OPTIONS);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(temp.getParent());
+            return FileChannel.open(temp, TEMP_OPTIONS);
         }
+    }
+
+    private static void deleteLeftover(Path temp, UncheckedIOException failure) {
         try {
             Files.deleteIfExists(temp);
         } catch (IOException cleanup) {

@@ -64,7 +64,7 @@ public class WebhookRateLimiter {
     }
 
     /** The fixed window {@code now} falls in. */
-    static long epochMinute(Instant now) {
+    public static long epochMinute(Instant now) {
         return Math.floorDiv(now.getEpochSecond(), 60);
     }
 }

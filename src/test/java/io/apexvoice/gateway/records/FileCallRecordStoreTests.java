@@ -57,6 +57,17 @@ class FileCallRecordStoreTests {
     }
 
     @Test
+    void writesEveryCallWhenFiftyThreadsCreateTheFirstCallsOfATenantAtOnce() throws Exception {
+        FileCallRecordStore store = store();
+        List<CallSid> calls = IntStream.range(0, 50).mapToObj(i -> CallSid.of(String.format("CA%032x", i))).toList();
+
+        runConcurrently(50, i -> store.createIfAbsent(
+                CallRecord.started(ACME, calls.get(i), "inbound", "+14155550123", "+14155550100", "ringing", T0)));
+
+        assertThat(filesIn(dir.resolve("acme"))).hasSize(50);
+    }
+
+    @Test
     void neverOverwritesOnARetriedCreate() {
         FileCallRecordStore store = store();
         store.createIfAbsent(CallRecordTests.started());
@@ -146,6 +157,30 @@ class FileCallRecordStoreTests {
         runConcurrently(20, i -> store.update(ACME, SID, r -> r.withLatency("m" + i, i)));
 
         assertThat(filesIn(dir.resolve("acme"))).containsExactly(SID + ".json");
+    }
+
+    @Test
+    void replacesATempFileLeftByACrash() throws IOException {
+        Files.createDirectories(dir.resolve("acme"));
+        Files.writeString(dir.resolve("acme").resolve("." + SID + ".json.tmp"), "{\"partial\": tr");
+        FileCallRecordStore store = store();
+
+        store.createIfAbsent(CallRecordTests.started());
+
+        assertThat(filesIn(dir.resolve("acme"))).containsExactly(SID + ".json");
+        assertThat(store.find(ACME, SID)).contains(CallRecordTests.started());
+    }
+
+    @Test
+    void makesTheTenantDirectoryAgainWhenItWasRemoved() throws IOException {
+        FileCallRecordStore store = store();
+        store.createIfAbsent(CallRecordTests.started());
+        Files.delete(dir.resolve("acme").resolve(SID + ".json"));
+        Files.delete(dir.resolve("acme"));
+
+        CallRecord again = store.createIfAbsent(CallRecordTests.started());
+
+        assertThat(store.find(ACME, SID)).contains(again);
     }
 
     private <T> List<T> runConcurrently(int count, IndexedTask<T> task) throws Exception {
