@@ -15,7 +15,6 @@ class IntakeMetrics {
         bad_request, status_applied }
 
     static final String UNKNOWN_TENANT = "unknown";
-    private static final String WEBHOOKS = "apex.intake.webhooks";
 
     private final MeterRegistry registry;
 
@@ -24,7 +23,7 @@ class IntakeMetrics {
     }
 
     void count(String tenant, String endpoint, Outcome outcome) {
-        Counter.builder(WEBHOOKS)
+        Counter.builder("apex.intake.webhooks") // a literal: k8s/validate checks dashboards against builder names
                 .description("Twilio webhooks by tenant, endpoint and outcome")
                 .tag("tenant", tenant)
                 .tag("endpoint", endpoint)
@@ -35,6 +34,6 @@ class IntakeMetrics {
 
     /** Drops a tenant's series (the intake warm-up's tenant, gone once it is done). */
     void forget(String tenant) {
-        registry.find(WEBHOOKS).tag("tenant", tenant).meters().forEach(registry::remove);
+        registry.find("apex.intake.webhooks").tag("tenant", tenant).meters().forEach(registry::remove);
     }
 }
