@@ -12,6 +12,9 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
+import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -203,16 +206,34 @@ public class CampaignQueue {
         return zcard(keys.campaignQueue(tenant));
     }
 
-    /** @return {@link #depth} of each tenant, in order, read in one pipelined round trip */
+    /**
+     * @return {@link #depth} of each tenant, in order, read in one pipelined round trip; on Redis Cluster, where the
+     *         tenants' queues live in different slots, one pipelined round trip per node (Jedis' cluster pipeline
+     *         groups the keys by the node that serves their slot)
+     */
     public List<Long> depths(List<TenantId> tenants) {
         if (tenants.isEmpty()) {
             return List.of();
         }
+        List<String> queues = tenants.stream().map(keys::campaignQueue).toList();
+        List<Long> perNode = redis.execute((RedisCallback<List<Long>>) connection ->
+                connection.getNativeConnection() instanceof JedisCluster cluster ? depthsPerNode(cluster, queues) : null);
+        if (perNode != null) {
+            return perNode;
+        }
         List<Object> sizes = redis.executePipelined((RedisCallback<Object>) connection -> {
-            tenants.forEach(tenant -> connection.zSetCommands().zCard(keys.campaignQueue(tenant).getBytes(StandardCharsets.UTF_8)));
+            queues.forEach(queue -> connection.zSetCommands().zCard(queue.getBytes(StandardCharsets.UTF_8)));
             return null;
         });
         return sizes.stream().map(size -> size == null ? 0L : ((Number) size).longValue()).toList();
+    }
+
+    private static List<Long> depthsPerNode(JedisCluster cluster, List<String> queues) {
+        try (ClusterPipeline pipeline = cluster.pipelined()) {
+            List<Response<Long>> sizes = queues.stream().map(pipeline::zcard).toList();
+            pipeline.sync();
+            return sizes.stream().map(Response::get).toList();
+        }
     }
 
     /** @return how many jobs are leased to a dispatcher */

@@ -120,7 +120,8 @@ class IntakeWarmUp implements ApplicationRunner {
                 || !(context instanceof WebServerApplicationContext web) || web.getWebServer() == null) {
             return;
         }
-        log.info("warming up the voice webhook path for {} before reporting ready (INTAKE_WARMUP=0 skips)", duration);
+        log.info("warming up the voice webhook path for {} before reporting ready (INTAKE_WARMUP=0 skips)",
+                duration.toString().substring(2).toLowerCase());
         tenant = warmUpTenant(template.get());
         Instant started = clock.instant();
         Queue<CallSid> calls = new ConcurrentLinkedQueue<>();
