@@ -216,16 +216,15 @@ public class CampaignQueue {
             return List.of();
         }
         List<String> queues = tenants.stream().map(keys::campaignQueue).toList();
-        List<Long> perNode = redis.execute((RedisCallback<List<Long>>) connection ->
-                connection.getNativeConnection() instanceof JedisCluster cluster ? depthsPerNode(cluster, queues) : null);
-        if (perNode != null) {
-            return perNode;
-        }
-        List<Object> sizes = redis.executePipelined((RedisCallback<Object>) connection -> {
+        return redis.execute((RedisCallback<List<Long>>) connection -> {
+            if (connection.getNativeConnection() instanceof JedisCluster cluster) {
+                return depthsPerNode(cluster, queues);
+            }
+            connection.openPipeline();
             queues.forEach(queue -> connection.zSetCommands().zCard(queue.getBytes(StandardCharsets.UTF_8)));
-            return null;
+            return connection.closePipeline().stream()
+                    .map(size -> size == null ? 0L : ((Number) size).longValue()).toList();
         });
-        return sizes.stream().map(size -> size == null ? 0L : ((Number) size).longValue()).toList();
     }
 
     private static List<Long> depthsPerNode(JedisCluster cluster, List<String> queues) {

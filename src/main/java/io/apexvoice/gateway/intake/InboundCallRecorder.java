@@ -26,19 +26,19 @@ class InboundCallRecorder implements Processor {
 
     InboundCallRecorder(CallRecordStore records, Clock clock, CallAdmissionStep admission, IntakeWarmUp warmUp) {
         this.records = records;
-        this.warmUp = warmUp;
         this.clock = clock;
         this.admission = admission;
+        this.warmUp = warmUp;
     }
 
     @Override
     public void process(Exchange exchange) {
         Tenant tenant = exchange.getProperty(ExchangeKeys.TENANT, Tenant.class);
-        FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
-        CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
         if (warmUp.owns(tenant.id())) {
             return; // the warm-up's calls are not calls: nothing to record
         }
+        FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
+        CallSid callSid = CallSid.of(exchange.getProperty(ExchangeKeys.CALL_SID, String.class));
         try {
             records.createIfAbsent(CallRecord.started(tenant.id(), callSid,
                     valueOr(form.first("Direction"), "inbound"), valueOr(form.first("From"), ""),

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +102,7 @@ class IntakeWarmUp implements ApplicationRunner {
     /** The warm-up tenant while the warm-up runs, for this id; else empty. */
     Optional<Tenant> find(TenantId candidate) {
         Tenant current = tenant;
-        return current != null && current.id().equals(candidate) ? Optional.of(current) : Optional.empty();
+        return current != null && owns(candidate) ? Optional.of(current) : Optional.empty();
     }
 
     /** The last warm-up's counts (zeros before one ran). */
@@ -143,10 +145,7 @@ class IntakeWarmUp implements ApplicationRunner {
             }
             Future.join(loops).toCompletionStage().toCompletableFuture()
                     .get(duration.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                throw (InterruptedException) e;
-            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("voice webhook warm-up stopped early: {}", e.toString());
         } finally {
             tenant = null;
@@ -167,8 +166,7 @@ class IntakeWarmUp implements ApplicationRunner {
         }
         String callSid = Sids.call();
         calls.add(CallSid.of(callSid));
-        CallIdentity call = new CallIdentity(ACCOUNT_SID, callSid,
-                "+15005550006", "+15005550001", "inbound");
+        CallIdentity call = new CallIdentity(ACCOUNT_SID, callSid, "+15005550006", "+15005550001", "inbound");
         sender.send(target, CallParameters.voice(call, "ringing"), authToken).onComplete(answer -> {
             if (answer.failed() || answer.result().status() != 200) {
                 failed.incrementAndGet();

@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandlerComposite;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
@@ -56,10 +57,10 @@ class SynchronousPlatformHttp {
     /** For platform-http consumers only: a completed future means the response is already written. */
     static final class CompletedFutureHandler implements HandlerMethodReturnValueHandler {
 
-        private final List<HandlerMethodReturnValueHandler> others;
+        private final HandlerMethodReturnValueHandlerComposite others = new HandlerMethodReturnValueHandlerComposite();
 
         CompletedFutureHandler(List<HandlerMethodReturnValueHandler> others) {
-            this.others = List.copyOf(others);
+            this.others.addHandlers(others);
         }
 
         @Override
@@ -80,13 +81,7 @@ class SynchronousPlatformHttp {
                 container.setRequestHandled(true);
                 return;
             }
-            for (HandlerMethodReturnValueHandler other : others) {
-                if (other.supportsReturnType(returnType)) {
-                    other.handleReturnValue(returnValue, returnType, container, request);
-                    return;
-                }
-            }
-            throw new IllegalStateException("no handler for " + returnType.getParameterType());
+            others.handleReturnValue(returnValue, returnType, container, request);
         }
     }
 }

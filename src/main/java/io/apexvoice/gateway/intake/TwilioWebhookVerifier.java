@@ -32,10 +32,10 @@ class TwilioWebhookVerifier implements Processor {
     TwilioWebhookVerifier(TenantDirectory tenants, TwilioProperties twilio, PublicEndpoints endpoints,
             IntakeMetrics metrics, IntakeWarmUp warmUp) {
         this.tenants = tenants;
-        this.warmUp = warmUp;
         this.twilio = twilio;
         this.endpoints = endpoints;
         this.metrics = metrics;
+        this.warmUp = warmUp;
     }
 
     @Override

@@ -28,9 +28,10 @@ import java.util.function.UnaryOperator;
  * <p>
  * Writes go to a temp file in the same directory, are flushed to disk, then atomically renamed over the target, so a
  * reader sees the old or the new document, never a partial one. A write costs an open, a write, an fdatasync and a
- * rename (the tenant's directory is made when a write finds it missing, a new call's absence is one stat). Read-modify-writes of one call are serialised by a
- * fixed set of striped locks (bounded memory, no per-call lock map). Paths are built only from validated
- * {@link TenantId} and {@link CallSid} values, so no input can reach outside its tenant's directory.
+ * rename (the tenant's directory is made when a write finds it missing, a new call's absence is one stat).
+ * Read-modify-writes of one call are serialised by a fixed set of striped locks (bounded memory, no per-call lock
+ * map). Paths are built only from validated {@link TenantId} and {@link CallSid} values, so no input can reach outside
+ * its tenant's directory.
  */
 public final class FileCallRecordStore implements CallRecordStore {
 
