@@ -9,7 +9,8 @@ package io.apexvoice.gateway.tts;
  */
 public interface AudioSink {
 
-    /** @param chunk the next audio bytes, never empty; the sink may keep the array */
+    /** @param chunk the next audio bytes, never empty; the sink may keep the array but must not write to it (cached
+     *              audio is shared by every call that plays it) */
     void onAudio(byte[] chunk);
 
     /** All audio was delivered. */

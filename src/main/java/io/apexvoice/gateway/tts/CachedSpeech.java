@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 /**
  * Cache-through speech, the gateway's one way to turn a sentence into caller audio (SPEC §6 "TTS cache enrichment").
  * Key = voice name | {@value SpeechSynthesizer#MULAW_8KHZ} | {@link SpeechText#normalise normalised text}; a hit
- * is served from Redis ({@link TtsAudioCache}, 24 h), a miss is streamed from the {@link SpeechSynthesizer} and
+ * is served from this process's near cache or Redis ({@link AsyncAudioCache}; Redis keeps it 24 h), a miss is streamed from the {@link SpeechSynthesizer} and
  * stored once complete. Concurrent requests for one key share one provider request ({@link SharedSynthesis}).
  * Redis trouble only costs the cache: the speech still comes from the provider. Retries and the circuit breaker
  * are the caller's.
@@ -53,15 +53,23 @@ public class CachedSpeech {
     @org.springframework.beans.factory.annotation.Autowired
     public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters,
             TtsProperties properties) {
-        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker()), cache, vertx, meters);
+        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker()), cache, vertx, meters,
+                properties.nearCache());
     }
 
-    /** Straight to {@code synthesizer}, without a circuit breaker (tests of the cache itself). */
+    /** Straight to {@code synthesizer}, without a circuit breaker or near cache (tests of the Redis cache itself). */
     public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters) {
+        this(synthesizer, cache, vertx, meters, TtsProperties.NearCache.OFF);
+    }
+
+    /** Straight to {@code synthesizer}, without a circuit breaker. */
+    public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters,
+            TtsProperties.NearCache nearCache) {
         this.synthesizer = synthesizer;
-        this.cache = new AsyncAudioCache(cache);
+        this.cache = new AsyncAudioCache(cache, nearCache);
         this.vertx = vertx;
         this.metrics = new TtsMetrics(meters, synthesizer.provider());
+        metrics.nearCacheSize(this.cache);
     }
 
     /**

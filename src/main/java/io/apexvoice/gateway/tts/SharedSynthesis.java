@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -14,8 +13,8 @@ import java.util.function.Consumer;
 /**
  * One cache-through synthesis of one {@link SpeechKey}, shared by everyone asking for that key while it runs:
  * <pre>
- * start() → Redis lookup ─ hit  → the cached bytes, in chunks of {@value #CACHED_CHUNK_BYTES}, then complete
- *                        └ miss → one provider request, its chunks kept in order → on complete: stored in Redis
+ * start() → cache lookup ─ hit  → the cached chunks (near cache or Redis, {@link AsyncAudioCache}), then complete
+ *                        └ miss → one provider request, its chunks kept in order → on complete: stored in the cache
  * </pre>
  * Every {@link #subscribe subscriber} gets all chunks from the first (the ones that arrived before it joined are
  * replayed), then the live ones, then the same complete or error. Cancelling a subscriber only detaches it; the
@@ -27,8 +26,6 @@ import java.util.function.Consumer;
  * the lock, one subscriber's chunks strictly in order.
  */
 final class SharedSynthesis {
-
-    static final int CACHED_CHUNK_BYTES = 16_000;
 
     private enum Source { PENDING, CACHE, PROVIDER }
 
@@ -94,18 +91,16 @@ final class SharedSynthesis {
         }));
     }
 
-    private void serveCached(byte[] audio) {
+    private void serveCached(AsyncAudioCache.Hit hit) {
         synchronized (this) {
             if (abandoned) {
                 return;
             }
             source = Source.CACHE;
-            for (int from = 0; from < audio.length; from += CACHED_CHUNK_BYTES) {
-                chunks.add(Arrays.copyOfRange(audio, from, Math.min(audio.length, from + CACHED_CHUNK_BYTES)));
-            }
+            chunks.addAll(hit.chunks());
             finished = true;
         }
-        metrics.lookup(voice.name(), TtsMetrics.Lookup.hit);
+        metrics.lookup(voice.name(), hit.local() ? TtsMetrics.Lookup.near : TtsMetrics.Lookup.hit);
         retire.accept(this);
         drain();
     }

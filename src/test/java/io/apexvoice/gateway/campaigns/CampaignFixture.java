@@ -109,7 +109,7 @@ final class CampaignFixture {
 
     void register(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> serverPort);
-        registry.add("REDIS_URL", RedisTestServer::url);
+        RedisTestServer.register(registry);
         registry.add("TENANTS_SOURCE", () -> "file:" + work.resolve("tenants.yaml"));
         registry.add("RECORDS_STORE", () -> "file:" + work.resolve("calls"));
         registry.add("PUBLIC_BASE_URL", () -> "http://127.0.0.1:" + serverPort);

@@ -16,8 +16,7 @@ import io.apexvoice.gateway.redis.RedisFixture;
 /** Stride scheduling across tenants on a real Redis, under a key prefix of its own. */
 class DispatchFairnessTests {
 
-    private final RedisFixture redis = RedisFixture.connect(io.apexvoice.gateway.testsupport.RedisTestServer.url(),
-            "fair" + System.nanoTime() + ":");
+    private final RedisFixture redis = RedisFixture.shared("fair" + System.nanoTime() + ":");
     private final DispatchFairness fairness = new DispatchFairness(redis.keys, redis.strings);
 
     @AfterEach

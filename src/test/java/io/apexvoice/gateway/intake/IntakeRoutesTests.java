@@ -31,14 +31,22 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.management.ObjectName;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -86,6 +94,7 @@ class IntakeRoutesTests {
     static final String RATE = RandomIds.tenant().value();
     static final String CONC = RandomIds.tenant().value();
     static final String FLIP = RandomIds.tenant().value();
+    static final String STORM = RandomIds.tenant().value();
 
     static final Path WORK = createWorkDir();
     static final Path TENANTS_FILE = WORK.resolve("tenants.yaml");
@@ -94,7 +103,7 @@ class IntakeRoutesTests {
     @DynamicPropertySource
     static void gatewaySettings(DynamicPropertyRegistry registry) throws IOException {
         Files.writeString(TENANTS_FILE, tenantsYaml(false));
-        registry.add("REDIS_URL", RedisTestServer::url);
+        RedisTestServer.register(registry);
         registry.add("MEDIA_PORT", FreePorts::next);
         registry.add("TENANTS_SOURCE", () -> "file:" + TENANTS_FILE);
         registry.add("apex.tenants.reload-interval", () -> "100ms");
@@ -247,6 +256,62 @@ class IntakeRoutesTests {
         }
         assertThat(counter(ACME, "voice", "duplicate") - duplicatesBefore).isEqualTo(49);
         assertThat(redis.opsForZSet().score(keyOfActiveCalls(ACME), call.value())).isNotNull();
+    }
+
+    /**
+     * Twilio's retries in a storm: 1,000 signed deliveries of 100 calls' voice webhooks, each call 10 times, shuffled
+     * and sent by 64 threads at once; 20 of the calls were answered once before the storm, so their duplicates come
+     * after the first delivery finished. Each call is admitted and recorded once and every delivery of it gets the
+     * same TwiML.
+     */
+    @Test
+    void aRetryStormOfAThousandDeliveriesAdmitsAndRecordsEachOfAHundredCallsOnce() throws Exception {
+        List<CallSid> calls = IntStream.range(0, 100).mapToObj(i -> RandomIds.callSid()).toList();
+        Map<CallSid, String> answeredBefore = new HashMap<>();
+        for (CallSid call : calls.subList(0, 20)) {
+            answeredBefore.put(call, voice(STORM, call).body());
+        }
+        List<CallSid> deliveries = new ArrayList<>();
+        for (CallSid call : calls) {
+            for (int i = answeredBefore.containsKey(call) ? 1 : 0; i < 10; i++) {
+                deliveries.add(call);
+            }
+        }
+        Collections.shuffle(deliveries, new Random(13));
+        Map<CallSid, Set<String>> answers = new ConcurrentHashMap<>();
+        answeredBefore.forEach((call, twiml) -> answers.computeIfAbsent(call, c -> ConcurrentHashMap.newKeySet())
+                .add(twiml));
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            List<Future<Integer>> sent = new ArrayList<>();
+            for (CallSid call : deliveries) {
+                sent.add(pool.submit(() -> {
+                    start.await();
+                    HttpResponse<String> response = voice(STORM, call);
+                    answers.computeIfAbsent(call, c -> ConcurrentHashMap.newKeySet()).add(response.body());
+                    return response.statusCode();
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> status : sent) {
+                assertThat(status.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(deliveries).hasSize(980);
+        assertThat(answers).hasSize(100).allSatisfy((call, twimls) -> assertThat(twimls).singleElement()
+                .satisfies(twiml -> assertThat(streamTokens.verify(streamToken(twiml), call, TenantId.of(STORM)))
+                        .as("the TwiML's stream token is this call's").isTrue()));
+        try (Stream<Path> files = Files.list(RECORDS.resolve(STORM))) {
+            assertThat(files.map(f -> f.getFileName().toString().replace(".json", "")).sorted())
+                    .containsExactlyElementsOf(calls.stream().map(CallSid::value).sorted().toList());
+        }
+        assertThat(redis.opsForZSet().zCard(keyOfActiveCalls(STORM))).isEqualTo(100);
+        assertThat(counter(STORM, "voice", "accepted")).isEqualTo(100);
+        assertThat(counter(STORM, "voice", "duplicate")).isEqualTo(900);
     }
 
     @Test
@@ -454,6 +519,12 @@ class IntakeRoutesTests {
         return twiml.substring(start, twiml.indexOf('"', start));
     }
 
+    private static String streamToken(String twiml) {
+        Matcher token = Pattern.compile("<Parameter name=\"token\" value=\"([^\"]+)\"").matcher(twiml);
+        assertThat(token.find()).as("a stream token in %s", twiml).isTrue();
+        return token.group(1);
+    }
+
     private String keyOfActiveCalls(String tenant) {
         return "rl:{" + tenant + "}:active";
     }
@@ -484,7 +555,7 @@ class IntakeRoutesTests {
         for (String[] t : new String[][] {{ACME, "standard", "false", ""}, {GLOBEX, "standard", "false", ""},
                 {PAUSED, "standard", "true", ""}, {OWN, "standard", "false", OWN_TOKEN},
                 {RATE, "rate", "false", ""}, {CONC, "conc", "false", ""},
-                {FLIP, "standard", Boolean.toString(flipSuspended), ""}}) {
+                {FLIP, "standard", Boolean.toString(flipSuspended), ""}, {STORM, "standard", "false", ""}}) {
             String key = t[0].equals(ACME) ? ACME_KEY : t[0].equals(GLOBEX) ? GLOBEX_KEY : t[0] + "-key";
             yaml.append("  - id: ").append(t[0]).append('\n')
                     .append("    name: Tenant ").append(t[0]).append('\n')

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -80,7 +78,7 @@ class IntakeWarmUpTests {
 
         context = new SpringApplicationBuilder(GatewayApplication.class).profiles("test").listeners(readiness)
                 .run("--server.port=0", "--camel.main.jmx-enabled=false", "--apex.intake.warm-up=2s",
-                        "--REDIS_URL=" + RedisTestServer.url(), "--MEDIA_PORT=" + FreePorts.next(),
+                        RedisTestServer.argument(), "--MEDIA_PORT=" + FreePorts.next(),
                         "--TENANTS_SOURCE=file:" + tenants, "--RECORDS_STORE=file:" + records,
                         "--PUBLIC_BASE_URL=" + PUBLIC_BASE, "--TWILIO_AUTH_TOKEN=" + AUTH_TOKEN,
                         "--ROUTES_INCLUDE_PATTERN=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
@@ -118,10 +116,9 @@ class IntakeWarmUpTests {
                 .map(id -> id.getTag("tenant")).toList();
     }
 
+    /** KEYS, not SCAN: on the test cluster Spring runs KEYS on every node (a SCAN cursor spans one node only). */
     private static Set<String> warmUpKeys(StringRedisTemplate redis) {
-        try (var cursor = redis.scan(ScanOptions.scanOptions().match("*warm-up-*").count(1000).build())) {
-            return cursor.stream().collect(Collectors.toSet());
-        }
+        return redis.keys("*warm-up-*");
     }
 
     private static List<String> children(Path dir) throws IOException {

@@ -72,7 +72,7 @@ final class MediaPlaneFixture {
     }
 
     void register(DynamicPropertyRegistry registry) {
-        registry.add("REDIS_URL", RedisTestServer::url);
+        RedisTestServer.register(registry);
         registry.add("TENANTS_SOURCE", () -> "file:" + work.resolve("tenants.yaml"));
         registry.add("RECORDS_STORE", () -> "file:" + work.resolve("calls"));
         registry.add("PUBLIC_BASE_URL", () -> PUBLIC_BASE);

@@ -1,12 +1,14 @@
 package io.apexvoice.gateway.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.redis.InboundCallGate.Decision;
 import io.apexvoice.gateway.redis.InboundCallGate.Outcome;
 import io.apexvoice.gateway.testsupport.RandomIds;
+import io.apexvoice.gateway.testsupport.RedisTestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,8 +49,30 @@ class InboundCallGateTests {
         redis.close();
     }
 
+    /**
+     * The gate deciding in one script ({@code cluster} false) or in the cluster-safe steps. On the test cluster
+     * (build execution {@code redis-cluster}) only the steps exist: one script over a call's idempotency key and its
+     * tenant's rate keys would cross slots, and the gateway's own wiring never picks it there
+     * ({@link #theGatewaysWiringPicksTheModeItsRedisNeeds}).
+     */
     private static InboundCallGate gate(boolean cluster) {
+        assumeTrue(cluster || !RedisTestServer.cluster(), "one-script mode runs on a single server only");
         return new InboundCallGate(redis.keys, redis.strings, guard, admission, cluster);
+    }
+
+    @Test
+    void theGatewaysWiringPicksTheModeItsRedisNeeds() {
+        InboundCallGate wired = new InboundCallGate(redis.keys, redis.strings, guard, admission,
+                redis.connectionFactory);
+        TenantId tenant = RandomIds.tenant();
+        CallSid call = RandomIds.callSid();
+
+        Decision first = wired.decide(request(tenant, call, 10, 10), NOW, WAIT).orElseThrow();
+        Decision again = wired.decide(request(tenant, call, 10, 10), NOW, WAIT).orElseThrow();
+
+        assertThat(first.outcome()).isEqualTo(Outcome.accepted);
+        assertThat(again).isEqualTo(new Decision(Outcome.duplicate, first.twiml()));
+        assertThat(admission.holds(tenant, call, NOW)).isTrue();
     }
 
     private static InboundCallGate.Request request(TenantId tenant, CallSid call, int perMinute, int maxConcurrent) {

@@ -7,6 +7,7 @@ import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import io.apexvoice.gateway.testsupport.RedisClusterTestServer;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 
 /**
@@ -23,8 +24,7 @@ public final class RedisFixture implements AutoCloseable {
     public final EventLoopRedis async;
     private final Vertx vertx = Vertx.vertx();
 
-    private RedisFixture(String url, String keyPrefix) {
-        RedisSettings settings = new RedisSettings(url, null, keyPrefix, 0, null);
+    private RedisFixture(RedisSettings settings) {
         connectionFactory = RedisConnectionConfiguration.connectionFactory(settings, Optional.empty());
         connectionFactory.afterPropertiesSet();
         connectionFactory.start();
@@ -34,14 +34,21 @@ public final class RedisFixture implements AutoCloseable {
         async = RedisConnectionConfiguration.nonBlockingClient(vertx, settings, Optional.empty());
     }
 
-    /** @return a fixture on the JVM-wide test Redis, keys without prefix */
+    /** @return a fixture on the JVM-wide test Redis (the test cluster in cluster mode), keys without prefix */
     public static RedisFixture shared() {
-        return new RedisFixture(RedisTestServer.url(), "");
+        return shared("");
+    }
+
+    /** @return a fixture on the JVM-wide test Redis (the test cluster in cluster mode) with the given key prefix */
+    public static RedisFixture shared(String keyPrefix) {
+        return RedisTestServer.cluster()
+                ? new RedisFixture(new RedisSettings(null, RedisClusterTestServer.nodes(), keyPrefix, 0, null))
+                : connect(RedisTestServer.url(), keyPrefix);
     }
 
     /** @return a fixture on the given server with the given key prefix */
     public static RedisFixture connect(String url, String keyPrefix) {
-        return new RedisFixture(url, keyPrefix);
+        return new RedisFixture(new RedisSettings(url, null, keyPrefix, 0, null));
     }
 
     /** @return the key's TTL in seconds; -1 without TTL, -2 when the key is missing */

@@ -49,7 +49,7 @@ class LocalSimulatorsTests {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) throws IOException {
         String records = tempDir();
-        registry.add("REDIS_URL", RedisTestServer::url);
+        RedisTestServer.register(registry);
         registry.add("RECORDS_STORE", () -> "file:" + records);
         registry.add("MEDIA_PORT", FreePorts::next);
     }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
@@ -35,7 +36,31 @@ public final class RedisTestServer {
     private RedisTestServer() {
     }
 
-    /** @return the URL of the JVM-wide test Redis */
+    /**
+     * True when this test JVM runs its Redis suites against the 3-master {@link RedisClusterTestServer} instead of
+     * the single server: system property {@code apex.test.redis=cluster} (the build's {@code redis-cluster} test
+     * execution sets it for the intake, session, cache, queue and dispatch suites).
+     */
+    public static boolean cluster() {
+        return "cluster".equals(System.getProperty("apex.test.redis"));
+    }
+
+    /** Points a Spring test's gateway at the test Redis: {@code REDIS_URL}, or {@code REDIS_CLUSTER_NODES}. */
+    public static void register(DynamicPropertyRegistry registry) {
+        if (cluster()) {
+            registry.add("REDIS_CLUSTER_NODES", () -> String.join(",", RedisClusterTestServer.nodes()));
+        } else {
+            registry.add("REDIS_URL", RedisTestServer::url);
+        }
+    }
+
+    /** The same as a command-line argument of the gateway ({@code --REDIS_URL=…} or {@code --REDIS_CLUSTER_NODES=…}). */
+    public static String argument() {
+        return cluster() ? "--REDIS_CLUSTER_NODES=" + String.join(",", RedisClusterTestServer.nodes())
+                : "--REDIS_URL=" + url();
+    }
+
+    /** @return the URL of the JVM-wide single test Redis (also in cluster mode: for tests that need one server) */
     public static synchronized String url() {
         if (sharedUrl == null) {
             String configured = System.getenv("REDIS_URL");

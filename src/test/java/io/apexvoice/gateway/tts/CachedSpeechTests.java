@@ -7,7 +7,6 @@ import io.apexvoice.gateway.providers.azure.AzureTtsProperties;
 import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.tenants.Voice;
 import io.apexvoice.gateway.testsupport.Await;
-import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** {@link CachedSpeech} on the Azure adapter, the Azure TTS simulator and a real Redis (own key prefix per test). */
 class CachedSpeechTests {
@@ -61,7 +61,7 @@ class CachedSpeechTests {
     @BeforeEach
     void start() {
         azure.reset();
-        redis = TtsCacheFixture.connect(RedisTestServer.url());
+        redis = TtsCacheFixture.shared();
         meters = new SimpleMeterRegistry();
         speech = new CachedSpeech(synthesizer, redis.cache, vertx, meters);
     }
@@ -249,6 +249,74 @@ class CachedSpeechTests {
     }
 
     @Test
+    void servesARepeatedPhraseFromTheNearCacheSharingOneCopyOfTheAudio() {
+        CachedSpeech near = withNearCache(DataSize.ofMegabytes(1), Duration.ofMinutes(10));
+        RecordingSink first = speak(near, "Our opening hours are nine to six.");
+        Await.until(DEADLINE, () -> redis.stored(JENNY.name(), "our opening hours are nine to six.") != null,
+                "the audio is stored");
+        redis.delete(JENNY.name(), "our opening hours are nine to six.");
+
+        RecordingSink second = speak(near, "our opening hours are nine to six.");
+        RecordingSink third = speak(near, "Our opening hours are nine to six.");
+
+        assertThat(azure.totalSyntheses()).isEqualTo(1);
+        assertThat(second.audio()).isNotEmpty().isEqualTo(first.audio());
+        assertThat(lookups("near")).isEqualTo(2);
+        assertThat(lookups("hit")).isZero();
+        assertThat(second.received()).hasSameSizeAs(third.received());
+        for (int i = 0; i < second.received().size(); i++) {
+            assertThat(third.received().get(i)).isSameAs(second.received().get(i));
+        }
+        assertThat(second.received().subList(0, second.received().size() - 1))
+                .allSatisfy(chunk -> assertThat(chunk.length).isEqualTo(AsyncAudioCache.CHUNK_BYTES));
+        assertThat(nearBytes()).isEqualTo((long) first.audio().length);
+    }
+
+    @Test
+    void keepsWhatRedisServedInTheNearCache() {
+        speakAndAwaitStored("Your order has shipped.", "your order has shipped.");
+        CachedSpeech near = withNearCache(DataSize.ofMegabytes(1), Duration.ofMinutes(10));
+
+        RecordingSink fromRedis = speak(near, "Your order has shipped.");
+        RecordingSink fromMemory = speak(near, "Your order has shipped.");
+
+        assertThat(fromMemory.audio()).isEqualTo(fromRedis.audio()).isEqualTo(
+                redis.stored(JENNY.name(), "your order has shipped."));
+        assertThat(lookups("hit")).isEqualTo(1);
+        assertThat(lookups("near")).isEqualTo(1);
+        assertThat(azure.totalSyntheses()).isEqualTo(1);
+    }
+
+    @Test
+    void asksRedisAgainOnceANearEntryExpired() {
+        CachedSpeech near = withNearCache(DataSize.ofMegabytes(1), Duration.ofMillis(200));
+        speak(near, "Thanks for waiting.");
+        Await.until(DEADLINE, () -> redis.stored(JENNY.name(), "thanks for waiting.") != null, "the audio is stored");
+
+        Await.until(DEADLINE, () -> {
+            speak(near, "Thanks for waiting.");
+            return lookups("hit") == 1;
+        }, "a lookup after the near entry's ttl goes to Redis");
+
+        assertThat(azure.totalSyntheses()).isEqualTo(1);
+    }
+
+    @Test
+    void holdsNoMoreAudioThanItsMaximumSize() {
+        long max = 40_000;
+        CachedSpeech near = withNearCache(DataSize.ofBytes(max), Duration.ofMinutes(10));
+        List<String> phrases = List.of("The first of many answers.", "A second, somewhat longer answer to a question.",
+                "Third.", "And a fourth one, which is the longest answer of them all by a wide margin.",
+                "Fifth answer here.", "Sixth and last.");
+        long total = 0;
+        for (String phrase : phrases) {
+            total += speak(near, phrase).audio().length;
+            assertThat(nearBytes()).isBetween(1L, max);
+        }
+        assertThat(total).isGreaterThan(max);
+    }
+
+    @Test
     void completesBlankTextWithoutAudio() {
         RecordingSink sink = new RecordingSink();
 
@@ -259,6 +327,10 @@ class CachedSpeechTests {
     }
 
     private RecordingSink speak(String text) {
+        return speak(speech, text);
+    }
+
+    private static RecordingSink speak(CachedSpeech speech, String text) {
         RecordingSink sink = new RecordingSink();
         assertThat(speech.speak(JENNY, text, sink).done()).succeedsWithin(DEADLINE);
         assertThat(sink.events()).last().isEqualTo("complete");
@@ -268,6 +340,16 @@ class CachedSpeechTests {
     private void speakAndAwaitStored(String text, String normalised) {
         speak(text);
         Await.until(DEADLINE, () -> redis.stored(JENNY.name(), normalised) != null, "\"" + text + "\" is stored");
+    }
+
+    /** A speech with a near cache; from here on the counters read are its own (a fresh registry). */
+    private CachedSpeech withNearCache(DataSize maxSize, Duration ttl) {
+        meters = new SimpleMeterRegistry();
+        return new CachedSpeech(synthesizer, redis.cache, vertx, meters, new TtsProperties.NearCache(maxSize, ttl));
+    }
+
+    private long nearBytes() {
+        return (long) meters.get("apex.tts.near.cache.bytes").gauge().value();
     }
 
     private double lookups(String result) {

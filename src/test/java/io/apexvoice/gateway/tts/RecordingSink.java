@@ -13,6 +13,7 @@ public final class RecordingSink implements AudioSink {
     private final Runnable onFirstChunk;
     private final List<String> events = new ArrayList<>();
     private final ByteArrayOutputStream audio = new ByteArrayOutputStream();
+    private final List<byte[]> received = new ArrayList<>();
     private Throwable error;
     private boolean cancelled;
     private int callbacksAfterCancel;
@@ -33,6 +34,7 @@ public final class RecordingSink implements AudioSink {
             record("audio");
             first = audio.size() == 0;
             audio.writeBytes(chunk);
+            received.add(chunk);
         }
         if (first) {
             onFirstChunk.run();
@@ -65,6 +67,11 @@ public final class RecordingSink implements AudioSink {
 
     public synchronized byte[] audio() {
         return audio.toByteArray();
+    }
+
+    /** The chunks as handed over (the same array objects). */
+    public synchronized List<byte[]> received() {
+        return List.copyOf(received);
     }
 
     public synchronized int chunks() {

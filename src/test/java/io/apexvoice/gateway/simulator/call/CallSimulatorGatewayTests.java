@@ -50,7 +50,7 @@ class CallSimulatorGatewayTests {
     static void gatewaySettings(DynamicPropertyRegistry registry) throws IOException {
         Path tenants = WORK.resolve("tenants.yaml");
         Files.writeString(tenants, tenant(TENANT, false, "+14155550100") + tenant(SUSPENDED, true, "+14155550101"));
-        registry.add("REDIS_URL", RedisTestServer::url);
+        RedisTestServer.register(registry);
         registry.add("TENANTS_SOURCE", () -> "file:" + tenants);
         registry.add("RECORDS_STORE", () -> "file:" + WORK.resolve("calls"));
         registry.add("PUBLIC_BASE_URL", () -> PUBLIC_BASE);
