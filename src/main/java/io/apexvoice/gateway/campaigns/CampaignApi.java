@@ -15,6 +15,7 @@ import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.intake.InboundRequest;
 import io.apexvoice.gateway.intake.RejectedRequest;
 import io.apexvoice.gateway.intake.TenantApiAuthentication;
+import io.apexvoice.gateway.redis.RedisFailures;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantDirectory;
 
@@ -68,7 +69,17 @@ public class CampaignApi {
             answer.put("problems", e.problems());
             throw RejectedRequest.withJson(400, "invalid campaign", json.writeValueAsString(answer));
         }
-        Campaigns.Created created = campaigns.create(tenant.id(), campaign);
+        Campaigns.Created created;
+        try {
+            created = campaigns.create(tenant.id(), campaign);
+        } catch (RuntimeException e) {
+            if (RedisFailures.outOfMemory(e)) {
+                log.warn("campaign of {} contacts refused: Redis is out of memory (maxmemory reached, nothing evictable)",
+                        campaign.contacts().size());
+                throw new RejectedRequest(503, "campaign store out of memory: nothing was queued; retry later");
+            }
+            throw e;
+        }
         log.info("campaign {} created: {} contacts at priority {}", created.campaignId(), created.enqueued(),
                 campaign.priority());
         reply(exchange, 202, Map.of("campaignId", created.campaignId(), "enqueued", created.enqueued()));

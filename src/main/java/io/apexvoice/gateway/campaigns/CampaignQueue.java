@@ -191,12 +191,26 @@ public class CampaignQueue {
      * @return how many jobs were removed
      */
     public int cancel(TenantId tenant, String campaignId, int rows) {
+        return removeRows(tenant, campaignId, rows, true);
+    }
+
+    /**
+     * Removes the queued and delayed jobs of a campaign that is being abandoned (its creation failed) without touching
+     * its counters: only deletions, so it works on a Redis that refuses writes for lack of memory.
+     *
+     * @return how many jobs were removed
+     */
+    public int discard(TenantId tenant, String campaignId, int rows) {
+        return removeRows(tenant, campaignId, rows, false);
+    }
+
+    private int removeRows(TenantId tenant, String campaignId, int rows, boolean count) {
         List<String> cancelKeys = List.of(keys.campaignQueue(tenant), keys.campaignJobs(tenant), keys.campaignOrder(tenant),
                 keys.campaignDelayed(tenant), keys.campaign(tenant, campaignId));
         int removed = 0;
         for (int from = 0; from < rows; from += CANCEL_CHUNK) {
             removed += count(redis.execute(CampaignQueueScripts.CANCEL_RANGE, cancelKeys, campaignId,
-                    Integer.toString(from), Integer.toString(Math.min(rows, from + CANCEL_CHUNK))));
+                    Integer.toString(from), Integer.toString(Math.min(rows, from + CANCEL_CHUNK)), count ? "1" : "0"));
         }
         return removed;
     }

@@ -192,8 +192,10 @@ final class CampaignQueueScripts {
             """, Long.class);
 
     /**
-     * KEYS queue, jobs, order, delayed, campaign; ARGV campaign id, first row, end row (exclusive). Removes the
-     * queued and delayed jobs {@code <campaignId>:<row>} of the range. Returns how many were removed.
+     * KEYS queue, jobs, order, delayed, campaign; ARGV campaign id, first row, end row (exclusive), count ("1": move
+     * the removed jobs from the campaign's {@code queued} to its {@code cancelled} counter; "0": only remove, which
+     * uses nothing but ZREM and HDEL, so it also runs on a Redis that is out of memory). Removes the queued and
+     * delayed jobs {@code <campaignId>:<row>} of the range. Returns how many were removed.
      */
     static final RedisScript<Long> CANCEL_RANGE = script("""
             local removed = 0
@@ -205,7 +207,7 @@ final class CampaignQueueScripts {
                 removed = removed + 1
               end
             end
-            if removed > 0 then
+            if removed > 0 and ARGV[4] == '1' then
               redis.call('HINCRBY', KEYS[5], 'queued', -removed)
               redis.call('HINCRBY', KEYS[5], 'cancelled', removed)
             end

@@ -48,9 +48,9 @@ public class Campaigns {
     }
 
     /**
-     * Records the campaign, then queues one job per contact ({@code <campaignId>:<row>}). If queueing fails part way
-     * (Redis lost), what was queued is cancelled before the error goes up, so a failed request leaves nothing to
-     * dial.
+     * Records the campaign, then queues one job per contact ({@code <campaignId>:<row>}). If that fails part way
+     * (Redis lost, or out of memory), the campaign and what was queued of it are removed before the error goes up, so
+     * a failed request leaves nothing to dial and its retry queues every contact once.
      *
      * @return the new campaign's id and how many jobs were queued
      */
@@ -67,9 +67,6 @@ public class Campaigns {
             fields.put("window", CampaignQueue.toJson(campaign.window()));
         }
         COUNTERS.forEach(counter -> fields.put(counter, "0"));
-        String key = keys.campaign(tenant, id);
-        redis.opsForHash().putAll(key, fields);
-        redis.opsForZSet().add(keys.campaignIndex(tenant), id, now.toEpochMilli());
         List<CampaignJob> jobs = new ArrayList<>(campaign.contacts().size());
         for (int row = 0; row < campaign.contacts().size(); row++) {
             NewCampaign.Contact contact = campaign.contacts().get(row);
@@ -77,11 +74,30 @@ public class Campaigns {
                     0, campaign.window(), now.toEpochMilli()));
         }
         try {
+            redis.opsForHash().putAll(keys.campaign(tenant, id), fields);
+            redis.opsForZSet().add(keys.campaignIndex(tenant), id, now.toEpochMilli());
             return new Created(id, queue.enqueueAll(tenant, jobs));
         } catch (RuntimeException e) {
-            log.warn("campaign {} could not be queued completely; cancelling what was queued", id);
-            cancel(tenant, id);
+            abandon(tenant, id, jobs.size(), e);
             throw e;
+        }
+    }
+
+    /**
+     * Removes a campaign whose creation failed, with its jobs queued so far, so a retry of the request cannot queue
+     * a contact twice. Deletions only (no counter or state update): they also run when Redis refuses writes for lack
+     * of memory, the likeliest reason the creation failed half-way.
+     */
+    private void abandon(TenantId tenant, String id, int rows, RuntimeException cause) {
+        try {
+            int discarded = queue.discard(tenant, id, rows);
+            redis.opsForZSet().remove(keys.campaignIndex(tenant), id);
+            redis.delete(keys.campaign(tenant, id));
+            log.warn("campaign {} could not be queued completely ({}); removed it and the {} of its {} jobs queued so far",
+                    id, cause.getClass().getSimpleName(), discarded, rows);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            log.error("campaign {} could not be removed after its failed creation: {}", id, e.getMessage());
         }
     }
 

@@ -116,7 +116,7 @@ class CachedBodyFilter extends OncePerRequestFilter {
             String query = request.getQueryString();
             if (query != null && !query.isEmpty()) {
                 try {
-                    FormBody.parse(query.getBytes(StandardCharsets.ISO_8859_1)).asMap()
+                    FormBody.parseQuery(query).asMap()
                             .forEach((k, v) -> merged.put(k, v.toArray(String[]::new)));
                 } catch (IllegalArgumentException e) {
                     // a malformed query string contributes no parameters; the raw query stays available

@@ -31,6 +31,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Callable;
+import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,8 +48,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.management.ObjectName;
@@ -95,6 +101,7 @@ class IntakeRoutesTests {
     static final String CONC = RandomIds.tenant().value();
     static final String FLIP = RandomIds.tenant().value();
     static final String STORM = RandomIds.tenant().value();
+    static final String FUZZ = RandomIds.tenant().value();
 
     static final Path WORK = createWorkDir();
     static final Path TENANTS_FILE = WORK.resolve("tenants.yaml");
@@ -312,6 +319,145 @@ class IntakeRoutesTests {
         assertThat(redis.opsForZSet().zCard(keyOfActiveCalls(STORM))).isEqualTo(100);
         assertThat(counter(STORM, "voice", "accepted")).isEqualTo(100);
         assertThat(counter(STORM, "voice", "duplicate")).isEqualTo(900);
+    }
+
+    /**
+     * 10 000 hostile webhooks (issue 13): signed deliveries with the CallSid missing or malformed, fields repeated, a value
+     * changed after signing; bodies that are not valid UTF-8, not a form, far too large or random bytes; wrong or
+     * missing content types; tenant ids with path, wildcard, brace and unicode tricks; status callbacks with garbage
+     * sequence numbers and states; interleaved with valid calls. No answer is a 5xx, every tampered signature is
+     * refused, every valid call is admitted, every key written has a TTL and only the valid calls wrote
+     * idempotency keys, no thread is left behind and the gateway is healthy afterwards.
+     */
+    @Test
+    void tenThousandHostileWebhooksGetNoServerErrorAndLeaveNothingBehind() throws Exception {
+        String run = HexFormat.of().formatHex(RandomIds.bytes(4));
+        Random random = new Random(4242);
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        Map<Integer, List<Integer>> statusesByKind = new ConcurrentHashMap<>();
+        Set<String> admitted = ConcurrentHashMap.newKeySet();
+        AtomicInteger validAdmitted = new AtomicInteger();
+        List<Callable<Void>> deliveries = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            int kind = i % 10;
+            long seed = random.nextLong();
+            String callSid = "CA" + run + String.format("%024x", i);
+            deliveries.add(() -> {
+                HttpResponse<String> answer = hostile(kind, new Random(seed), callSid);
+                statusesByKind.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(answer.statusCode());
+                if (answer.body().contains("<Connect>")) {
+                    admitted.add(callSid);
+                    if (kind == 0) {
+                        validAdmitted.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (Future<Void> delivery : pool.invokeAll(deliveries)) {
+                delivery.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(statusesByKind.values().stream().mapToInt(List::size).sum()).isEqualTo(10_000);
+        assertThat(statusesByKind).allSatisfy((kind, statuses) -> assertThat(statuses)
+                .as("kind %d: no server error", kind).allMatch(status -> status < 500));
+        assertThat(statusesByKind.get(0)).as("valid calls admitted").containsOnly(200);
+        assertThat(validAdmitted).hasValue(1_000);
+        assertThat(statusesByKind.get(1)).as("CallSid missing or malformed").containsOnly(400);
+        assertThat(statusesByKind.get(3)).as("a value changed after signing").containsOnly(403);
+        assertThat(statusesByKind.get(6)).as("bodies past the limit").contains(413);
+        assertThat(statusesByKind.get(7)).as("tenant id tricks").allMatch(status -> status == 400 || status == 404);
+        Set<String> written = redis.keys("*" + run + "*");
+        assertThat(written).allSatisfy(key -> assertThat(redis.getExpire(key)).as("TTL of %s", key).isPositive());
+        Set<String> admittedKeys = admitted.stream().map(sid -> idempotency.voiceWebhookKey(CallSid.of(sid))).collect(Collectors.toSet());
+        assertThat(written.stream().filter(key -> key.endsWith("}")))
+                .as("voice idempotency keys: those of the admitted calls only").containsExactlyInAnyOrderElementsOf(admittedKeys);
+        assertThat(written.stream().filter(key -> !key.endsWith("}")))
+                .as("the rest: dedupe keys of valid status callbacks (CallSid:SequenceNumber), nothing else")
+                .allMatch(key -> key.matches("idem:\\{CA" + run + "[0-9a-f]{24}}:1"));
+        assertThat(client.get("/health", Map.of()).statusCode()).isEqualTo(200);
+        Await.until(Duration.ofSeconds(10),
+                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threadsBefore + 8,
+                "threads back to where they were (" + threadsBefore + ")");
+    }
+
+    /** One hostile (or, kind 0, valid) delivery; {@code callSid} is used by the kinds that carry one. */
+    private HttpResponse<String> hostile(int kind, Random random, String callSid) {
+        String voicePath = "/twilio/" + FUZZ + "/voice";
+        Map<String, List<String>> form = ringing(CallSid.of(callSid));
+        switch (kind) {
+            case 0 -> {
+                return client.postSigned(AUTH_TOKEN, voicePath, form);
+            }
+            case 1 -> {
+                String bad = List.of("", "CA123", "../" + callSid, callSid + "'; --", "CA" + "g".repeat(32))
+                        .get(random.nextInt(6) % 5);
+                if (random.nextInt(6) == 5) {
+                    form.remove("CallSid");
+                } else {
+                    form.put("CallSid", new ArrayList<>(List.of(bad)));
+                }
+                return client.postSigned(AUTH_TOKEN, voicePath, form);
+            }
+            case 2 -> {
+                form.get("CallSid").add("CA" + "f".repeat(32));
+                form.computeIfAbsent("From", k -> new ArrayList<>()).add("not-a-number");
+                return client.postSigned(AUTH_TOKEN, voicePath, form);
+            }
+            case 3 -> {
+                String signature = client.sign(AUTH_TOKEN, voicePath, form);
+                form.put("From", new ArrayList<>(List.of("+1900555" + random.nextInt(10_000))));
+                return client.post(voicePath, GatewayTestClient.encode(form), "application/x-www-form-urlencoded",
+                        Map.of("X-Twilio-Signature", signature));
+            }
+            case 4 -> {
+                byte[] invalid = ("CallSid=" + callSid + "&From=%FF%FE%C3%28&To=\u0000").getBytes(StandardCharsets.ISO_8859_1);
+                byte[] body = Arrays.copyOf(invalid, invalid.length + 4);
+                body[invalid.length] = (byte) 0xC3;
+                body[invalid.length + 1] = (byte) 0x28;
+                body[invalid.length + 2] = (byte) 0xF0;
+                body[invalid.length + 3] = (byte) 0x9F;
+                return client.postBytes(voicePath, body, "application/x-www-form-urlencoded; charset=utf-8",
+                        Map.of("X-Twilio-Signature", Base64.getEncoder().encodeToString(RandomIds.bytes(20))));
+            }
+            case 5 -> {
+                String type = List.of("application/json", "text/plain", "multipart/form-data; boundary=x",
+                        "application/xml").get(random.nextInt(4));
+                String body = "{\"CallSid\":\"" + callSid + "\"}";
+                return random.nextBoolean()
+                        ? client.post(voicePath, body, type, Map.of("X-Twilio-Signature", client.sign(AUTH_TOKEN,
+                                voicePath, form)))
+                        : client.postBytes(voicePath, body.getBytes(StandardCharsets.UTF_8), null, Map.of());
+            }
+            case 6 -> {
+                int size = random.nextInt(10) == 0 ? 2_000_000 : 20_000;
+                form.put("Junk", new ArrayList<>(List.of("x".repeat(size))));
+                return client.postSigned(AUTH_TOKEN, voicePath, form);
+            }
+            case 7 -> {
+                String tenant = List.of("..%2f..%2fetc", "%2a", "%7b" + FUZZ + "%7d", "t%C3%A9nant", "a:b",
+                        "x".repeat(300), "%00", FUZZ.toUpperCase()).get(random.nextInt(8));
+                return client.postSigned(AUTH_TOKEN, "/twilio/" + tenant + "/voice", form);
+            }
+            case 8 -> {
+                return client.postSigned(AUTH_TOKEN, "/twilio/" + FUZZ + "/status", form("AccountSid",
+                        "AC00000000000000000000000000000000", "CallSid", callSid, "CallStatus",
+                        List.of("completed", "bogus", "", "in-progress").get(random.nextInt(4)), "SequenceNumber",
+                        List.of("1", "-1", "x", "99999999999999999999").get(random.nextInt(4))));
+            }
+            default -> {
+                byte[] garbage = new byte[random.nextInt(4_096)];
+                random.nextBytes(garbage);
+                return client.postBytes(random.nextBoolean() ? voicePath : "/twilio/" + FUZZ + "/status", garbage,
+                        random.nextBoolean() ? "application/x-www-form-urlencoded" : "application/octet-stream",
+                        Map.of());
+            }
+        }
     }
 
     @Test
@@ -549,13 +695,14 @@ class IntakeRoutesTests {
                   standard: { callsPerMinute: 1000, maxConcurrentCalls: 1000, maxConcurrentLlm: 4, campaignShare: 1 }
                   rate: { callsPerMinute: 3, maxConcurrentCalls: 100, maxConcurrentLlm: 4, campaignShare: 1 }
                   conc: { callsPerMinute: 1000, maxConcurrentCalls: 2, maxConcurrentLlm: 4, campaignShare: 1 }
+                  fuzz: { callsPerMinute: 100000, maxConcurrentCalls: 100000, maxConcurrentLlm: 4, campaignShare: 1 }
                 tenants:
                 """);
         int number = 100;
         for (String[] t : new String[][] {{ACME, "standard", "false", ""}, {GLOBEX, "standard", "false", ""},
                 {PAUSED, "standard", "true", ""}, {OWN, "standard", "false", OWN_TOKEN},
                 {RATE, "rate", "false", ""}, {CONC, "conc", "false", ""},
-                {FLIP, "standard", Boolean.toString(flipSuspended), ""}, {STORM, "standard", "false", ""}}) {
+                {FLIP, "standard", Boolean.toString(flipSuspended), ""}, {STORM, "standard", "false", ""}, {FUZZ, "fuzz", "false", ""}}) {
             String key = t[0].equals(ACME) ? ACME_KEY : t[0].equals(GLOBEX) ? GLOBEX_KEY : t[0] + "-key";
             yaml.append("  - id: ").append(t[0]).append('\n')
                     .append("    name: Tenant ").append(t[0]).append('\n')

@@ -56,6 +56,17 @@ public final class GatewayTestClient {
         return send(request.build());
     }
 
+    /** Any bytes with any (or no) content type: for hostile-input tests. */
+    public HttpResponse<String> postBytes(String path, byte[] body, String contentType, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(localBase + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     public HttpResponse<String> get(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(localBase + path)).GET();
         headers.forEach(request::header);

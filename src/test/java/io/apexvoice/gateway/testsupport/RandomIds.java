@@ -22,9 +22,14 @@ public final class RandomIds {
         return CallSid.of("CA" + hex(16));
     }
 
-    private static String hex(int bytes) {
-        byte[] random = new byte[bytes];
+    /** @return {@code count} random bytes */
+    public static byte[] bytes(int count) {
+        byte[] random = new byte[count];
         ThreadLocalRandom.current().nextBytes(random);
-        return HexFormat.of().formatHex(random);
+        return random;
+    }
+
+    private static String hex(int bytes) {
+        return HexFormat.of().formatHex(bytes(bytes));
     }
 }

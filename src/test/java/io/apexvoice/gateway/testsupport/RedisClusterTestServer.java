@@ -42,6 +42,87 @@ public final class RedisClusterTestServer {
         return sharedNodes;
     }
 
+    /**
+     * A cluster of its own for a test that changes its topology (a failover): {@code masters} masters, each with one
+     * replica ({@code CLUSTER REPLICATE}), returned once every node reports {@code cluster_state:ok} and every replica
+     * is in sync. The caller closes it.
+     */
+    public static Replicated startWithReplicas(int masters) {
+        List<EmbeddedRedis> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2 * masters; i++) {
+                servers.add(EmbeddedRedis.start(0, tempDir(), List.of("cluster-enabled yes",
+                        "cluster-config-file nodes.conf", "cluster-node-timeout 2000", "appendonly no")));
+            }
+            Replicated cluster = new Replicated(servers.subList(0, masters), servers.subList(masters, 2 * masters));
+            List<Integer> masterPorts = cluster.masters().stream().map(EmbeddedRedis::port).toList();
+            form(masterPorts);
+            for (int i = 0; i < masters; i++) {
+                int replicaPort = cluster.replicas().get(i).port();
+                try (Jedis replica = new Jedis("127.0.0.1", replicaPort);
+                     Jedis master = new Jedis("127.0.0.1", masterPorts.get(i))) {
+                    replica.clusterMeet("127.0.0.1", masterPorts.get(0));
+                    String masterId = master.clusterMyId();
+                    Await.until(Duration.ofSeconds(30), () -> replica.clusterNodes().contains(masterId),
+                            "the new node to learn the master it will replicate");
+                    replica.clusterReplicate(masterId);
+                }
+            }
+            Await.until(Duration.ofSeconds(30), () -> cluster.replicas().stream().allMatch(r -> {
+                try (Jedis replica = new Jedis("127.0.0.1", r.port())) {
+                    return replica.info("replication").contains("master_link_status:up")
+                            && replica.clusterInfo().contains("cluster_state:ok");
+                }
+            }), "every replica of the test cluster to be in sync");
+            return cluster;
+        } catch (RuntimeException e) {
+            servers.forEach(EmbeddedRedis::close);
+            throw e;
+        }
+    }
+
+    /** A cluster of masters, replica {@code i} following master {@code i}. */
+    public record Replicated(List<EmbeddedRedis> masters, List<EmbeddedRedis> replicas) implements AutoCloseable {
+
+        /** @return {@code host:port} of every master as started, as {@code REDIS_CLUSTER_NODES} takes them */
+        public List<String> seeds() {
+            return masters.stream().map(s -> "127.0.0.1:" + s.port()).toList();
+        }
+
+        /** @return the port of the node that serves {@code key}'s slot now */
+        public int portServing(String key) {
+            try (Jedis any = new Jedis("127.0.0.1", masters.get(0).port())) {
+                long slot = any.clusterKeySlot(key);
+                for (Object range : any.clusterSlots()) {
+                    List<?> entry = (List<?>) range;
+                    if ((Long) entry.get(0) <= slot && slot <= (Long) entry.get(1)) {
+                        return ((Long) ((List<?>) entry.get(2)).get(1)).intValue();
+                    }
+                }
+            }
+            throw new IllegalStateException("no node serves the slot of " + key);
+        }
+
+        /** @return the replica that follows the master on {@code masterPort} */
+        public int replicaOf(int masterPort) {
+            for (int i = 0; i < masters.size(); i++) {
+                if (masters.get(i).port() == masterPort) {
+                    return replicas.get(i).port();
+                }
+                if (replicas.get(i).port() == masterPort) {
+                    return masters.get(i).port();
+                }
+            }
+            throw new IllegalArgumentException("not a node of this cluster: " + masterPort);
+        }
+
+        @Override
+        public void close() {
+            replicas.forEach(EmbeddedRedis::close);
+            masters.forEach(EmbeddedRedis::close);
+        }
+    }
+
     private static void form(List<Integer> ports) {
         for (int i = 0; i < ports.size(); i++) {
             int from = SLOTS * i / ports.size();
