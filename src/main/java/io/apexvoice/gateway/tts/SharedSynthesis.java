@@ -148,9 +148,11 @@ final class SharedSynthesis {
                 finished = true;
                 audio = concat(chunks);
             }
-            drainSoon();
+            // stored first (the near cache takes it at once): a caller asking right after this one's end is served
+            // from memory
             CompletableFuture<Boolean> stored = audio.length == 0
                     ? CompletableFuture.completedFuture(false) : cache.put(key, audio);
+            drainSoon();
             stored.thenRun(() -> retire.accept(SharedSynthesis.this));
         }
 
