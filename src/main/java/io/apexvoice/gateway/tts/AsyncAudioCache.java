@@ -69,7 +69,7 @@ final class AsyncAudioCache {
         } catch (RuntimeException e) {
             lookup = CompletableFuture.failedFuture(e);
         }
-        return lookup.thenApply(found -> found.map(audio -> new Hit(keep(key, audio), false))).exceptionally(e -> {
+        return lookup.thenApply(found -> found.map(audio -> new Hit(keep(key, chunks(audio)), false))).exceptionally(e -> {
             log.warn("TTS cache lookup failed for voice {}, treated as a miss: {}", key.voice(), describe(e));
             return Optional.empty();
         });
@@ -81,7 +81,9 @@ final class AsyncAudioCache {
      * @return completes with true once stored, false when the store was skipped
      */
     CompletableFuture<Boolean> put(SpeechKey key, byte[] audio) {
-        keep(key, audio);
+        if (near != null) {
+            keep(key, chunks(audio));
+        }
         CompletableFuture<Void> store;
         try {
             store = cache.put(key.voice(), key.format(), key.normalisedText(), audio);
@@ -99,17 +101,21 @@ final class AsyncAudioCache {
         return near == null ? 0 : near.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
-    /** Cuts {@code audio} into chunks once and keeps them in the near cache (when on). */
-    private List<byte[]> keep(SpeechKey key, byte[] audio) {
+    /** Keeps {@code chunks} in the near cache (when on); returns them. */
+    private List<byte[]> keep(SpeechKey key, List<byte[]> chunks) {
+        if (near != null && !chunks.isEmpty()) {
+            near.put(key, chunks);
+        }
+        return chunks;
+    }
+
+    /** {@code audio} cut once into read-only {@link #CHUNK_BYTES} chunks. */
+    private static List<byte[]> chunks(byte[] audio) {
         List<byte[]> chunks = new ArrayList<>((audio.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         for (int from = 0; from < audio.length; from += CHUNK_BYTES) {
             chunks.add(Arrays.copyOfRange(audio, from, Math.min(audio.length, from + CHUNK_BYTES)));
         }
-        List<byte[]> shared = Collections.unmodifiableList(chunks);
-        if (near != null && !shared.isEmpty()) {
-            near.put(key, shared);
-        }
-        return shared;
+        return Collections.unmodifiableList(chunks);
     }
 
     private static int weight(List<byte[]> chunks) {

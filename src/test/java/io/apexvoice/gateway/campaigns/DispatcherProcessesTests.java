@@ -122,7 +122,7 @@ class DispatcherProcessesTests {
                 "-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName()));
         Function<String, String> arg = setting -> "--" + setting;
         List.of("spring.profiles.active=test", "apex.roles=dispatcher", "server.port=" + FreePorts.next(),
-                "apex.public.media-port=" + FreePorts.next(), RedisTestServer.argument().substring(2),
+                "apex.public.media-port=" + FreePorts.next(), RedisTestServer.setting(),
                 "apex.tenants.source=file:" + work.resolve("tenants.yaml"),
                 "apex.records.store=file:" + work.resolve("calls-" + index),
                 "apex.public.base-url=http://127.0.0.1:9", "apex.stream-token.secret=processes-secret",

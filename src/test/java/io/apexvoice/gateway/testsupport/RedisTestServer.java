@@ -54,10 +54,15 @@ public final class RedisTestServer {
         }
     }
 
-    /** The same as a command-line argument of the gateway ({@code --REDIS_URL=…} or {@code --REDIS_CLUSTER_NODES=…}). */
+    /** The same as a gateway setting: {@code REDIS_URL=…} or {@code REDIS_CLUSTER_NODES=…}. */
+    public static String setting() {
+        return cluster() ? "REDIS_CLUSTER_NODES=" + String.join(",", RedisClusterTestServer.nodes())
+                : "REDIS_URL=" + url();
+    }
+
+    /** {@link #setting()} as a command-line argument of the gateway. */
     public static String argument() {
-        return cluster() ? "--REDIS_CLUSTER_NODES=" + String.join(",", RedisClusterTestServer.nodes())
-                : "--REDIS_URL=" + url();
+        return "--" + setting();
     }
 
     /** @return the URL of the JVM-wide single test Redis (also in cluster mode: for tests that need one server) */
