@@ -168,15 +168,45 @@ public final class WriteBehindCallRecordStore implements CallRecordStore, AutoCl
         return enqueue(new Key(tenant, callSid), new Update(change));
     }
 
-    /** Reads the stored record (may throw {@link RecordStoreUnavailableException}) with this call's queued writes applied. */
+    /**
+     * Reads the stored record (may throw {@link RecordStoreUnavailableException}) with this call's queued writes applied.
+     * The reader holds the call like a writer does, so no write of the call lands between the read and the queue it
+     * is projected with (it would be in neither).
+     */
     @Override
     public Optional<CallRecord> find(TenantId tenant, CallSid callSid) {
-        Optional<CallRecord> stored = delegate.find(tenant, callSid);
         Key key = new Key(tenant, callSid);
+        hold(key);
+        try {
+            Optional<CallRecord> stored = delegate.find(tenant, callSid);
+            lock.lock();
+            try {
+                ArrayDeque<PendingWrite> queue = queues.get(key);
+                return queue == null ? stored : Optional.of(project(queue, stored.orElse(null), key));
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            release(key);
+        }
+    }
+
+    private void hold(Key key) {
         lock.lock();
         try {
-            ArrayDeque<PendingWrite> queue = queues.get(key);
-            return queue == null ? stored : Optional.of(project(queue, stored.orElse(null), key));
+            while (!busy.add(key)) {
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release(Key key) {
+        lock.lock();
+        try {
+            busy.remove(key);
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +76,52 @@ class WriteBehindCallRecordStoreTests {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("keep its tenant and callSid");
         assertThat(store.status().pending()).isZero();
         store.close();
+    }
+
+    @Test
+    void aReadNeverMissesAWriteThatLandsWhileItReads() throws Exception {
+        FileCallRecordStore files = new FileCallRecordStore(dir);
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        CountDownLatch updateApplied = new CountDownLatch(1);
+        CallRecordStore slowReads = new CallRecordStore() {
+            public CallRecord createIfAbsent(CallRecord initial) {
+                return files.createIfAbsent(initial);
+            }
+
+            public CallRecord update(TenantId t, CallSid c, UnaryOperator<CallRecord> change) {
+                CallRecord stored = files.update(t, c, change);
+                updateApplied.countDown();
+                return stored;
+            }
+
+            public Optional<CallRecord> find(TenantId t, CallSid c) {
+                Optional<CallRecord> read = files.find(t, c);
+                readDone.countDown();
+                try {
+                    proceed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return read;
+            }
+        };
+        WriteBehindCallRecordStore store = buffered(slowReads);
+        CallSid call = RandomIds.callSid();
+        store.createIfAbsent(CallRecord.started(tenant, call, "inbound", "+1", "+2", "ringing", T0));
+        Await.until(Duration.ofSeconds(10), () -> store.status().pending() == 0, "the record to be stored");
+
+        CompletableFuture<Optional<CallRecord>> read = CompletableFuture.supplyAsync(() -> store.find(tenant, call));
+        assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+        store.update(tenant, call, r -> r.withStatus("completed", 2, T0.plusSeconds(1)));
+        // a writer may not apply the update while the read is open; give it the chance to (it must not take it)
+        boolean appliedDuringRead = updateApplied.await(1, TimeUnit.SECONDS);
+        proceed.countDown();
+
+        assertThat(appliedDuringRead).as("update stored while the read was open").isFalse();
+        assertThat(read.get(10, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo("completed");
+        store.close();
+        assertThat(files.find(tenant, call).orElseThrow().status()).isEqualTo("completed");
     }
 
     private WriteBehindCallRecordStore buffered(CallRecordStore delegate) {
