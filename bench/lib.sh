@@ -56,7 +56,11 @@ bench_cleanup() {
     kill -KILL "$p" 2>/dev/null
     wait "$p" 2>/dev/null
   done
-  rm -rf "$WORK"
+  if [ -n "${BENCH_KEEP_WORK:-}" ]; then
+    echo "bench: logs kept in $WORK (BENCH_KEEP_WORK)" >&2
+  else
+    rm -rf "$WORK"
+  fi
   exit "$rc"
 }
 trap bench_cleanup EXIT
@@ -261,7 +265,10 @@ start_simulators() {
   local jar i
   jar=$(gateway_jar)
   SIM_LOG=$WORK/simulators.log
-  java -Xms64m -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$jar" simulators --only groq,azure-tts > "$SIM_LOG" 2>&1 &
+  # a fixed 512 MB heap: with 64-256 MB its young collections came every second or two at 200 calls, each a pause
+  # of the "remote" provider counted in the gateway's turn; its GC log is kept beside the results
+  java -Xms512m -Xmx512m -XX:+UseG1GC "-Xlog:gc:file=$WORK/simulators-gc.log" ${BENCH_JAVA_OPTS:-} \
+    -jar "$jar" simulators --only groq,azure-tts > "$SIM_LOG" 2>&1 &
   SIM_PID=$!
   track "$SIM_PID"
   for i in $(seq 1 240); do

@@ -48,4 +48,12 @@ public record PublicEndpoints(URI baseUrl, String mediaUrl, int mediaPort) {
         }
         return base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     }
+
+    /** This process's own media plane over loopback (the warm-up's calls), for a server bound to {@code bindHost}. */
+    public URI loopbackMediaUrl(String bindHost) {
+        boolean anyAddress = bindHost == null || bindHost.isBlank() || "0.0.0.0".equals(bindHost)
+                || "::".equals(bindHost);
+        String host = anyAddress ? "127.0.0.1" : bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+        return URI.create("ws://" + host + ":" + mediaPort + MEDIA_PATH);
+    }
 }

@@ -5,6 +5,7 @@ import io.apexvoice.gateway.redis.InboundCallGate;
 import io.apexvoice.gateway.redis.InboundCallGate.Decision;
 import io.apexvoice.gateway.redis.InboundCallGate.Outcome;
 import io.apexvoice.gateway.tenants.Tenant;
+import io.apexvoice.gateway.tenants.WarmUpTenant;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.camel.Exchange;
@@ -39,10 +40,10 @@ class CallAdmissionStep implements Processor {
     private final IntakeMetrics metrics;
     private final Clock clock;
     private final ApplicationAvailability availability;
-    private final IntakeWarmUp warmUp;
+    private final WarmUpTenant warmUp;
 
     CallAdmissionStep(InboundCallGate gate, IntakeResponses responses, IntakeProperties properties,
-            IntakeMetrics metrics, Clock clock, ApplicationAvailability availability, IntakeWarmUp warmUp) {
+            IntakeMetrics metrics, Clock clock, ApplicationAvailability availability, WarmUpTenant warmUp) {
         this.gate = gate;
         this.responses = responses;
         this.properties = properties;

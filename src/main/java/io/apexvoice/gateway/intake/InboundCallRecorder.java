@@ -4,6 +4,7 @@ import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.records.CallRecord;
 import io.apexvoice.gateway.records.CallRecordStore;
 import io.apexvoice.gateway.tenants.Tenant;
+import io.apexvoice.gateway.tenants.WarmUpTenant;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.camel.Exchange;
@@ -22,9 +23,9 @@ class InboundCallRecorder implements Processor {
     private final Clock clock;
 
     private final CallAdmissionStep admission;
-    private final IntakeWarmUp warmUp;
+    private final WarmUpTenant warmUp;
 
-    InboundCallRecorder(CallRecordStore records, Clock clock, CallAdmissionStep admission, IntakeWarmUp warmUp) {
+    InboundCallRecorder(CallRecordStore records, Clock clock, CallAdmissionStep admission, WarmUpTenant warmUp) {
         this.records = records;
         this.clock = clock;
         this.admission = admission;

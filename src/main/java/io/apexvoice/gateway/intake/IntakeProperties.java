@@ -10,9 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param duplicateWait   how long a duplicate webhook waits for the first delivery's TwiML
  * @param warmUp          how long signed webhooks warm the voice webhook path before readiness; 0 skips
  *                        ({@link IntakeWarmUp})
+ * @param warmUpCalls     concurrent loopback calls per wave of the warm-up (media plane); 0: webhooks only
  */
 @ConfigurationProperties("apex.intake")
-public record IntakeProperties(String busyPhrase, String suspendedPhrase, Duration duplicateWait, Duration warmUp) {
+public record IntakeProperties(String busyPhrase, String suspendedPhrase, Duration duplicateWait, Duration warmUp,
+        Integer warmUpCalls) {
 
     public IntakeProperties {
         if (busyPhrase == null || busyPhrase.isBlank()) {
@@ -26,6 +28,12 @@ public record IntakeProperties(String busyPhrase, String suspendedPhrase, Durati
         }
         if (warmUp == null) {
             warmUp = Duration.ofSeconds(30);
+        }
+        if (warmUpCalls == null) {
+            warmUpCalls = 100;
+        }
+        if (warmUpCalls < 0) {
+            throw new IllegalArgumentException("apex.intake.warm-up-calls must be >= 0, was " + warmUpCalls);
         }
     }
 }

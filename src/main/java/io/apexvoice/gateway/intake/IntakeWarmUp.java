@@ -3,17 +3,21 @@ package io.apexvoice.gateway.intake;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.config.PublicEndpoints;
+import io.apexvoice.gateway.media.ActiveCalls;
+import io.apexvoice.gateway.media.MediaProperties;
+import io.apexvoice.gateway.providers.deepgram.DeepgramStreamingStt;
 import io.apexvoice.gateway.redis.RedisKeys;
 import io.apexvoice.gateway.redis.WebhookRateLimiter;
+import io.apexvoice.gateway.simulator.SimulatorServer;
 import io.apexvoice.gateway.simulator.call.CallIdentity;
 import io.apexvoice.gateway.simulator.call.CallParameters;
 import io.apexvoice.gateway.simulator.call.Sids;
 import io.apexvoice.gateway.simulator.call.WebhookSender;
 import io.apexvoice.gateway.simulator.call.WebhookTarget;
+import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantDirectory;
-import io.apexvoice.gateway.tenants.Tier;
-import io.apexvoice.gateway.tenants.TwilioSettings;
+import io.apexvoice.gateway.tenants.WarmUpTenant;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,20 +25,23 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -45,18 +52,22 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Warms the voice webhook's path before this process reports ready ({@code INTAKE_WARMUP}, default 30 s; 0 skips).
+ * Warms the call path before this process reports ready ({@code INTAKE_WARMUP}, default 30 s; 0 skips).
  *
  * <p>A JVM runs its request path interpreted at first: measured cold, the signed webhook served 400-800 req/s in its
  * first 10-20 s of load and about 2 000 once compiled (bench/README.md, intake), so Twilio's first calls after a
- * deploy met a fifth of the capacity. Spring Boot reports readiness only after its runners, so this runner sends
- * signed voice webhooks to this process over loopback (Tomcat, filters, the {@code twilio-voice-webhook} route, the
- * admission script on the real Redis, the TwiML) until the time is up, and {@code /health} turns ready after it.
+ * deploy met a fifth of the capacity, and a fresh media plane spent 56 µs of CPU per frame with stalls of up to 190 ms
+ * at 200 calls where a warm one spent 31 µs. Spring Boot reports readiness only after its runners, so this runner
+ * sends signed voice webhooks to this process over loopback (Tomcat, filters, the {@code twilio-voice-webhook} route,
+ * the admission script on the real Redis, the TwiML) and, in the first half, waves of loopback calls through the media
+ * plane ({@link WarmUpCalls}: WebSocket, {@code start}, session, STT, the greeting played with marks, caller frames to
+ * STT, {@code stop}) until the time is up, and {@code /health} turns ready after it.
  *
- * <p>The traffic belongs to a tenant that exists only here and only meanwhile: a random id and auth token made per
- * process (found by the webhook verifier, never listed, gone when the warm-up ends), the tier of the first real tenant
- * with its limits lifted, no call record written ({@link #owns}). Its Redis keys (the idempotency keys of its calls,
- * its rate windows and concurrent-call set) are deleted afterwards, and its webhook meters removed.
+ * <p>The traffic belongs to the {@link WarmUpTenant}, which exists only meanwhile. Its calls stream their audio to a
+ * Deepgram simulator on loopback started here (the real adapter, pointed at it: the real provider is never called),
+ * their callers stay silent (no LLM request), and their greeting is the first tenant's (one TTS request if it is not
+ * cached yet). No call record is written; its Redis keys (idempotency keys and sessions of its calls, its rate
+ * windows and concurrent-call set) are deleted afterwards, and every meter series tagged with it removed.
  */
 @Component
 class IntakeWarmUp implements ApplicationRunner {
@@ -64,55 +75,52 @@ class IntakeWarmUp implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(IntakeWarmUp.class);
     private static final int IN_FLIGHT = 8;
     private static final int DELETE_BATCH = 500;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ACCOUNT_SID = "AC" + "0".repeat(32);
+    private static final Duration CALLS_END_WAIT = Duration.ofSeconds(15);
 
-    private final TenantId id = TenantId.of("warm-up-" + HexFormat.of().formatHex(randomBytes(8)));
-    private final String authToken = HexFormat.of().formatHex(randomBytes(16));
     private final Duration duration;
+    private final int callsPerWave;
     private final TenantDirectory tenants;
+    private final WarmUpTenant warmUp;
     private final PublicEndpoints endpoints;
+    private final MediaProperties media;
     private final ApplicationContext context;
     private final Vertx vertx;
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
-    private final IntakeMetrics metrics;
+    private final MeterRegistry meters;
+    private final DeepgramStreamingStt deepgram;
+    private final ActiveCalls activeCalls;
     private final Clock clock;
-    private volatile Tenant tenant;
-    private volatile Result result = new Result(0, 0);
+    private volatile Result result = new Result(0, 0, 0, 0);
 
-    /** What the warm-up sent: webhooks, and how many of them were not answered 200. */
-    record Result(int webhooks, int failed) {
+    /** What the warm-up sent: webhooks and calls, and how many of them did not answer 200 / complete. */
+    record Result(int webhooks, int failed, int calls, int callsFailed) {
     }
 
-    IntakeWarmUp(IntakeProperties properties, TenantDirectory tenants,
-            PublicEndpoints endpoints, ApplicationContext context, Vertx vertx, StringRedisTemplate redis,
-            RedisKeys keys, IntakeMetrics metrics, Clock clock) {
+    IntakeWarmUp(IntakeProperties properties, TenantDirectory tenants, WarmUpTenant warmUp,
+            PublicEndpoints endpoints, MediaProperties media, ApplicationContext context, Vertx vertx,
+            StringRedisTemplate redis, RedisKeys keys, MeterRegistry meters, DeepgramStreamingStt deepgram,
+            ActiveCalls activeCalls, Clock clock) {
         this.duration = properties.warmUp();
+        this.callsPerWave = properties.warmUpCalls();
         this.tenants = tenants;
+        this.warmUp = warmUp;
         this.endpoints = endpoints;
+        this.media = media;
         this.context = context;
         this.vertx = vertx;
         this.redis = redis;
         this.keys = keys;
-        this.metrics = metrics;
+        this.meters = meters;
+        this.deepgram = deepgram;
+        this.activeCalls = activeCalls;
         this.clock = clock;
-    }
-
-    /** The warm-up tenant while the warm-up runs, for this id; else empty. */
-    Optional<Tenant> find(TenantId candidate) {
-        Tenant current = tenant;
-        return current != null && owns(candidate) ? Optional.of(current) : Optional.empty();
     }
 
     /** The last warm-up's counts (zeros before one ran). */
     Result result() {
         return result;
-    }
-
-    /** True for the warm-up's own tenant (admitted before readiness, no call record). */
-    boolean owns(TenantId candidate) {
-        return id.equals(candidate);
     }
 
     @Override
@@ -122,21 +130,36 @@ class IntakeWarmUp implements ApplicationRunner {
                 || !(context instanceof WebServerApplicationContext web) || web.getWebServer() == null) {
             return;
         }
-        log.info("warming up the voice webhook path for {} before reporting ready (INTAKE_WARMUP=0 skips)",
+        log.info("warming up the webhook and call path for {} before reporting ready (INTAKE_WARMUP=0 skips)",
                 duration.toString().substring(2).toLowerCase());
-        tenant = warmUpTenant(template.get());
         Instant started = clock.instant();
         Queue<CallSid> calls = new ConcurrentLinkedQueue<>();
         AtomicInteger failed = new AtomicInteger();
+        WarmUpCalls.Result waves = new WarmUpCalls.Result(0, 0, new ConcurrentLinkedQueue<>());
+        String sttKey = warmUp.authToken();
+        DeepgramSimulator stt = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults().withApiKey(sttKey));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(IN_FLIGHT));
+        DeepgramStreamingStt sttClient = null;
+        ExecutorService callRunner = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "warm-up-calls"));
         try {
-            String path = "/twilio/" + id.value() + "/voice";
-            WebhookTarget target = new WebhookTarget(
-                    URI.create("http://127.0.0.1:" + web.getWebServer().getPort() + path), "POST",
+            stt.start(0);
+            sttClient = deepgram.redirectedTo(URI.create("ws://" + SimulatorServer.LOOPBACK + ":" + stt.port()
+                    + "/v1/listen"), sttKey);
+            Tenant tenant = warmUp.activate(template.get(), sttClient);
+            URI gateway = URI.create("http://127.0.0.1:" + web.getWebServer().getPort());
+            String path = "/twilio/" + tenant.id().value() + "/voice";
+            WebhookTarget target = new WebhookTarget(gateway.resolve(path), "POST",
                     URI.create(endpoints.publicUrlOf(path, null)));
             WebhookSender sender = new WebhookSender(client, Duration.ofSeconds(10));
             long deadline = System.nanoTime() + duration.toNanos();
+            // calls in the first half only: the webhook path then has the cores to itself (it needs ~10 000
+            // requests to be compiled; beside 100 calls it got 9 000 in 30 s, alone 34 000)
+            long callsDeadline = System.nanoTime() + duration.toNanos() / 2;
+            CompletableFuture<WarmUpCalls.Result> callWaves = callsPerWave <= 0 ? null
+                    : CompletableFuture.supplyAsync(() -> new WarmUpCalls(vertx).run(tenant, warmUp.authToken(),
+                            gateway, endpoints.baseUrl(), endpoints.loopbackMediaUrl(media.bindHost()), callsPerWave,
+                            callsDeadline), callRunner);
             List<Future<Void>> loops = new ArrayList<>();
             for (int i = 0; i < IN_FLIGHT; i++) {
                 Promise<Void> done = Promise.promise();
@@ -145,16 +168,27 @@ class IntakeWarmUp implements ApplicationRunner {
             }
             Future.join(loops).toCompletionStage().toCompletableFuture()
                     .get(duration.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            if (callWaves != null) {
+                waves = callWaves.get(duration.toMillis() + 60_000, TimeUnit.MILLISECONDS);
+            }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.warn("voice webhook warm-up stopped early: {}", e.toString());
+            log.warn("warm-up stopped early: {}", e.toString());
         } finally {
-            tenant = null;
+            callRunner.shutdownNow();
+            awaitCallsEnded();
+            warmUp.deactivate();
             client.close();
-            cleanUp(calls, started);
+            if (sttClient != null) {
+                sttClient.close();
+            }
+            stt.close();
+            calls.addAll(waves.callSids());
+            cleanUp(calls, waves.callSids(), started);
         }
-        result = new Result(calls.size(), failed.get());
-        log.info("voice webhook warm-up: {} webhooks in {} s ({} failed)", result.webhooks(),
-                Duration.between(started, clock.instant()).toSeconds(), result.failed());
+        result = new Result(calls.size() - waves.callSids().size(), failed.get(), waves.calls(), waves.failed());
+        log.info("warm-up: {} webhooks ({} failed) and {} calls ({} failed) in {} s", result.webhooks(),
+                result.failed(), result.calls(), result.callsFailed(),
+                Duration.between(started, clock.instant()).toSeconds());
     }
 
     /** One of the in-flight loops: a fresh call's signed webhook, then the next, until the deadline. */
@@ -167,7 +201,7 @@ class IntakeWarmUp implements ApplicationRunner {
         String callSid = Sids.call();
         calls.add(CallSid.of(callSid));
         CallIdentity call = new CallIdentity(ACCOUNT_SID, callSid, "+15005550006", "+15005550001", "inbound");
-        sender.send(target, CallParameters.voice(call, "ringing"), authToken).onComplete(answer -> {
+        sender.send(target, CallParameters.voice(call, "ringing"), warmUp.authToken()).onComplete(answer -> {
             if (answer.failed() || answer.result().status() != 200) {
                 failed.incrementAndGet();
             }
@@ -175,20 +209,28 @@ class IntakeWarmUp implements ApplicationRunner {
         });
     }
 
-    private Tenant warmUpTenant(Tenant template) {
-        Tier tier = new Tier(template.tier().name(), Integer.MAX_VALUE, Integer.MAX_VALUE,
-                template.tier().maxConcurrentLlm(), template.tier().campaignShare());
-        return new Tenant(id, "intake warm-up", tier, false, new TwilioSettings(List.of(), authToken),
-                template.voice(), template.prompt(), template.greeting(), template.fallbackPhrase(),
-                template.bargeIn(), List.of(), List.of(), template.timeZone());
+    /** Waits (bounded) until the warm-up's calls have left this process, so their clean-up has run. */
+    private void awaitCallsEnded() throws InterruptedException {
+        long deadline = System.nanoTime() + CALLS_END_WAIT.toNanos();
+        while (activeCalls.getLiveCallsByTenant().containsKey(warmUp.id().value())) {
+            if (System.nanoTime() - deadline > 0) {
+                log.warn("warm-up: calls still open after {} s; their keys expire by their TTL",
+                        CALLS_END_WAIT.toSeconds());
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
     }
 
     /** Deletes what the warm-up's calls left in Redis and in the meter registry; a failure is only logged. */
-    private void cleanUp(Queue<CallSid> calls, Instant started) {
+    private void cleanUp(Queue<CallSid> calls, Queue<CallSid> sessions, Instant started) {
+        TenantId id = warmUp.id();
         try {
             List<String> batch = new ArrayList<>(DELETE_BATCH);
-            for (CallSid call : calls) {
-                batch.add(keys.voiceWebhookIdempotency(call));
+            Stream<String> callKeys = Stream.concat(calls.stream().map(keys::voiceWebhookIdempotency),
+                    sessions.stream().map(keys::session));
+            for (String key : (Iterable<String>) callKeys::iterator) {
+                batch.add(key);
                 if (batch.size() == DELETE_BATCH) {
                     redis.delete(batch);
                     batch.clear();
@@ -201,15 +243,9 @@ class IntakeWarmUp implements ApplicationRunner {
             }
             redis.delete(batch);
         } catch (RuntimeException e) {
-            log.warn("voice webhook warm-up: its Redis keys were not all deleted ({}); they expire by their TTL",
-                    e.toString());
+            log.warn("warm-up: its Redis keys were not all deleted ({}); they expire by their TTL", e.toString());
         }
-        metrics.forget(id.value());
-    }
-
-    private static byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        RANDOM.nextBytes(bytes);
-        return bytes;
+        meters.getMeters().stream().filter(meter -> id.value().equals(meter.getId().getTag("tenant")))
+                .forEach(meters::remove);
     }
 }

@@ -4,6 +4,7 @@ import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.config.PublicEndpoints;
 import io.apexvoice.gateway.providers.twilio.TwilioProperties;
 import io.apexvoice.gateway.tenants.Tenant;
+import io.apexvoice.gateway.tenants.WarmUpTenant;
 import io.apexvoice.gateway.tenants.TenantDirectory;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
@@ -27,10 +28,10 @@ class TwilioWebhookVerifier implements Processor {
     private final TwilioProperties twilio;
     private final PublicEndpoints endpoints;
     private final IntakeMetrics metrics;
-    private final IntakeWarmUp warmUp;
+    private final WarmUpTenant warmUp;
 
     TwilioWebhookVerifier(TenantDirectory tenants, TwilioProperties twilio, PublicEndpoints endpoints,
-            IntakeMetrics metrics, IntakeWarmUp warmUp) {
+            IntakeMetrics metrics, WarmUpTenant warmUp) {
         this.tenants = tenants;
         this.twilio = twilio;
         this.endpoints = endpoints;

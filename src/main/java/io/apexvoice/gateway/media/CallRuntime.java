@@ -103,7 +103,7 @@ public final class CallRuntime implements SttListener {
                     }
                     begun.complete(null);
                 });
-        stt = services.speechToText.open(callSid, tenant.voice().language(), this);
+        stt = services.speechToTextFor(tenant.id()).open(callSid, tenant.voice().language(), this);
         say(CallVariables.render(tenant.greeting(), variables));
     }
 
@@ -333,9 +333,11 @@ public final class CallRuntime implements SttListener {
             turns = List.copyOf(transcript);
         }
         try {
-            Instant now = Instant.now(services.clock);
-            services.records.update(tenant.id(), callSid,
-                    record -> latencies.applyTo(record.withTurns(turns)).ended(now));
+            if (!services.warmUp.owns(tenant.id())) { // the warm-up's calls are not calls: nothing to record
+                Instant now = Instant.now(services.clock);
+                services.records.update(tenant.id(), callSid,
+                        record -> latencies.applyTo(record.withTurns(turns)).ended(now));
+            }
         } finally {
             closeSession();
             try {
@@ -347,7 +349,9 @@ public final class CallRuntime implements SttListener {
                 playback.tracker().forgetStale();
                 closeSocket.run();
                 services.metrics.ended(tenant.id().value(), reason);
-                log.info("call ended ({}) after {} turns", reason, turns.size());
+                if (!services.warmUp.owns(tenant.id())) { // hundreds of warm-up calls: not worth a line each
+                    log.info("call ended ({}) after {} turns", reason, turns.size());
+                }
             }
         }
     }

@@ -1,9 +1,11 @@
 package io.apexvoice.gateway.media;
 
+import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.records.CallRecordStore;
 import io.apexvoice.gateway.redis.CallAdmission;
 import io.apexvoice.gateway.redis.SessionStore;
 import io.apexvoice.gateway.stt.SpeechToText;
+import io.apexvoice.gateway.tenants.WarmUpTenant;
 import io.apexvoice.gateway.tts.CachedSpeech;
 import io.apexvoice.gateway.turn.ConversationTurns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +22,8 @@ class CallServices implements AutoCloseable {
     final SessionStore sessions;
     final CallRecordStore records;
     final CallAdmission admission;
-    final SpeechToText speechToText;
+    private final SpeechToText speechToText;
+    final WarmUpTenant warmUp;
     final CachedSpeech speech;
     final ConversationTurns turns;
     final ActiveCalls activeCalls;
@@ -31,12 +34,13 @@ class CallServices implements AutoCloseable {
     final ScheduledExecutorService timers;
 
     CallServices(SessionStore sessions, CallRecordStore records, CallAdmission admission, SpeechToText speechToText,
-            CachedSpeech speech, ConversationTurns turns, ActiveCalls activeCalls, MeterRegistry meters,
-            MediaProperties properties, Clock clock) {
+            WarmUpTenant warmUp, CachedSpeech speech, ConversationTurns turns, ActiveCalls activeCalls,
+            MeterRegistry meters, MediaProperties properties, Clock clock) {
         this.sessions = sessions;
         this.records = records;
         this.admission = admission;
         this.speechToText = speechToText;
+        this.warmUp = warmUp;
         this.speech = speech;
         this.turns = turns;
         this.activeCalls = activeCalls;
@@ -45,6 +49,11 @@ class CallServices implements AutoCloseable {
         this.clock = clock;
         this.turnWorkers = Executors.newFixedThreadPool(properties.turnWorkers(), daemon("apex-turns"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon("apex-media-timers"));
+    }
+
+    /** Where a call of {@code tenant} streams its caller audio (the warm-up's calls: its loopback STT). */
+    SpeechToText speechToTextFor(TenantId tenant) {
+        return warmUp.speechToText(tenant).orElse(speechToText);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.providers.twilio.TwilioProperties;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantDirectory;
+import io.apexvoice.gateway.tenants.WarmUpTenant;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -31,10 +32,12 @@ class StreamAuthenticator {
     private final StreamTokens tokens;
     private final TwilioProperties twilio;
     private final PublicEndpoints endpoints;
+    private final WarmUpTenant warmUp;
 
     StreamAuthenticator(TenantDirectory tenants, StreamTokens tokens, TwilioProperties twilio,
-            PublicEndpoints endpoints) {
+            PublicEndpoints endpoints, WarmUpTenant warmUp) {
         this.tenants = tenants;
+        this.warmUp = warmUp;
         this.tokens = tokens;
         this.twilio = twilio;
         this.endpoints = endpoints;
@@ -49,7 +52,8 @@ class StreamAuthenticator {
         if (!TenantId.isValid(tenantText) || !CallSid.isValid(start.callSid())) {
             return rejected("bad_parameters");
         }
-        Optional<Tenant> tenant = tenants.find(TenantId.of(tenantText));
+        TenantId id = TenantId.of(tenantText);
+        Optional<Tenant> tenant = warmUp.find(id).or(() -> tenants.find(id));
         if (tenant.isEmpty() || tenant.get().suspended()) {
             return rejected("unknown_tenant");
         }

@@ -3,17 +3,22 @@ package io.apexvoice.gateway.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.GatewayApplication;
+import io.apexvoice.gateway.media.ActiveCalls;
+import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
+import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -29,11 +34,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * The voice webhook warm-up: signed webhooks through the real HTTP stack, routes and Redis before readiness, for a
- * tenant that exists only meanwhile, leaving no key, record or meter series behind. The gateway is started by the
- * test so a listener can read the warm-up's count at the moment readiness turns to accepting traffic.
+ * The warm-up before readiness: signed webhooks through the real HTTP stack, routes and Redis, and loopback calls
+ * through the media plane (greeting played, caller frames to a loopback Deepgram simulator, never the configured
+ * one), for a tenant that exists only meanwhile, leaving no key, record or meter series behind. The gateway is
+ * started by the test so a listener can read the warm-up's counts at the moment readiness turns to accepting traffic.
  */
 class IntakeWarmUpTests {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final DeepgramSimulator deepgram = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
+    private final AzureTtsSimulator azure = new AzureTtsSimulator(vertx, AzureTtsSimulator.Settings.defaults());
 
     static final String PUBLIC_BASE = "https://gw.example.com";
     static final String AUTH_TOKEN = "warm-up-tests-global-auth-token";
@@ -48,10 +58,16 @@ class IntakeWarmUpTests {
         if (context != null) {
             context.close();
         }
+        deepgram.close();
+        azure.close();
+        vertx.close();
     }
 
     @Test
-    void sendsSignedWebhooksBeforeReadinessAndLeavesNothingBehind() throws IOException {
+    void sendsWebhooksAndCallsBeforeReadinessAndLeavesNothingBehind() throws IOException {
+        deepgram.start(0);
+        azure.start(0);
+        String keyPrefix = "warm-up-test-" + RandomIds.tenant().value() + ":";
         String tenant = RandomIds.tenant().value();
         Path tenants = work.resolve("tenants.yaml");
         Files.writeString(tenants, """
@@ -78,6 +94,11 @@ class IntakeWarmUpTests {
 
         context = new SpringApplicationBuilder(GatewayApplication.class).profiles("test").listeners(readiness)
                 .run("--server.port=0", "--camel.main.jmx-enabled=false", "--apex.intake.warm-up=2s",
+                        "--apex.intake.warm-up-calls=5", "--REDIS_KEY_PREFIX=" + keyPrefix,
+                        "--DEEPGRAM_URL=ws://127.0.0.1:" + deepgram.port() + "/v1/listen",
+                        "--DEEPGRAM_API_KEY=" + DeepgramSimulator.Settings.defaults().apiKey(),
+                        "--AZURE_TTS_URL=" + azure.baseUri() + "/cognitiveservices/v1",
+                        "--AZURE_TTS_KEY=" + AzureTtsSimulator.Settings.defaults().apiKey(),
                         RedisTestServer.argument(), "--MEDIA_PORT=" + FreePorts.next(),
                         "--TENANTS_SOURCE=file:" + tenants, "--RECORDS_STORE=file:" + records,
                         "--PUBLIC_BASE_URL=" + PUBLIC_BASE, "--TWILIO_AUTH_TOKEN=" + AUTH_TOKEN,
@@ -87,10 +108,16 @@ class IntakeWarmUpTests {
         IntakeWarmUp.Result result = warmUp.result();
         assertThat(result.webhooks()).as("webhooks sent in 2 s").isGreaterThan(20);
         assertThat(result.failed()).as("every one answered 200 with TwiML").isZero();
+        assertThat(result.calls()).as("loopback calls: one wave of 5").isGreaterThanOrEqualTo(5);
+        assertThat(result.callsFailed()).as("every call heard its greeting and hung up").isZero();
+        assertThat(deepgram.statistics().get("connectionsOpened")).as("the configured STT never called").isEqualTo(0L);
+        assertThat(context.getBean(ActiveCalls.class).size()).as("calls left open").isZero();
         assertThat(atReadiness.get()).as("readiness came after the whole warm-up").isEqualTo(result);
-        assertThat(webhookSeries(context.getBean(MeterRegistry.class)))
-                .as("webhook meters: the warm-up tenant's series removed").noneMatch(t -> t.startsWith("warm-up-"));
-        assertThat(warmUpKeys(context.getBean(StringRedisTemplate.class))).as("Redis keys left").isEmpty();
+        assertThat(tenantSeries(context.getBean(MeterRegistry.class)))
+                .as("meters: the warm-up tenant's series removed")
+                .noneMatch(t -> t.startsWith("warm-up-"));
+        assertThat(redisKeys(context.getBean(StringRedisTemplate.class), keyPrefix)).as("Redis keys left: only the "
+                + "TTS cache (the greeting)").allMatch(key -> key.startsWith(keyPrefix + "tts:"));
         assertThat(records).satisfiesAnyOf(dir -> assertThat(dir).doesNotExist(),
                 dir -> assertThat(children(dir)).noneMatch(name -> name.startsWith("warm-up-")));
 
@@ -111,14 +138,15 @@ class IntakeWarmUpTests {
         }
     }
 
-    private static List<String> webhookSeries(MeterRegistry meters) {
-        return meters.find("apex.intake.webhooks").meters().stream().map(Meter::getId)
-                .map(id -> id.getTag("tenant")).toList();
+    /** The tenant tag of every meter that has one. */
+    private static List<String> tenantSeries(MeterRegistry meters) {
+        return meters.getMeters().stream().map(Meter::getId).map(id -> id.getTag("tenant"))
+                .filter(Objects::nonNull).toList();
     }
 
     /** KEYS, not SCAN: on the test cluster Spring runs KEYS on every node (a SCAN cursor spans one node only). */
-    private static Set<String> warmUpKeys(StringRedisTemplate redis) {
-        return redis.keys("*warm-up-*");
+    private static Set<String> redisKeys(StringRedisTemplate redis, String prefix) {
+        return redis.keys(prefix + "*");
     }
 
     private static List<String> children(Path dir) throws IOException {

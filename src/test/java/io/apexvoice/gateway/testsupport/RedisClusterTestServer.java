@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import redis.clients.jedis.Jedis;
 
@@ -91,16 +92,24 @@ public final class RedisClusterTestServer {
 
         /** @return the port of the node that serves {@code key}'s slot now */
         public int portServing(String key) {
+            return servedBy(key).orElseThrow(() -> new IllegalStateException("no node serves the slot of " + key));
+        }
+
+        /**
+         * @return the port of the master that serves {@code key}'s slot as the first master sees the cluster; empty
+         *         while a failover leaves the slot unassigned in its view
+         */
+        public OptionalInt servedBy(String key) {
             try (Jedis any = new Jedis("127.0.0.1", masters.get(0).port())) {
                 long slot = any.clusterKeySlot(key);
                 for (Object range : any.clusterSlots()) {
                     List<?> entry = (List<?>) range;
                     if ((Long) entry.get(0) <= slot && slot <= (Long) entry.get(1)) {
-                        return ((Long) ((List<?>) entry.get(2)).get(1)).intValue();
+                        return OptionalInt.of(((Long) ((List<?>) entry.get(2)).get(1)).intValue());
                     }
                 }
             }
-            throw new IllegalStateException("no node serves the slot of " + key);
+            return OptionalInt.empty();
         }
 
         /** @return the replica that follows the master on {@code masterPort} */

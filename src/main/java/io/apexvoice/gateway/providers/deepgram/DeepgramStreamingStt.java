@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,22 +20,43 @@ import org.springframework.stereotype.Component;
  * interim results, endpointing, {@code UtteranceEnd} and VAD events on. See {@link DeepgramStream}.
  */
 @Component
-public class DeepgramStreamingStt implements SpeechToText {
+public class DeepgramStreamingStt implements SpeechToText, AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient client;
     private final DeepgramProperties properties;
     private final Counter reconnects;
 
+    @Autowired
     public DeepgramStreamingStt(Vertx vertx, DeepgramProperties properties, MeterRegistry meters) {
+        this(vertx, properties, Counter.builder("apex.stt.reconnects").description("STT sockets re-opened after a loss")
+                .tag("provider", "deepgram").register(meters));
+    }
+
+    private DeepgramStreamingStt(Vertx vertx, DeepgramProperties properties, Counter reconnects) {
         this.vertx = vertx;
         this.properties = properties;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setMaxWebSockets(4096)
                 .setConnectTimeout(5000)
                 .setIdleTimeout(0));
-        this.reconnects = Counter.builder("apex.stt.reconnects").description("STT sockets re-opened after a loss")
-                .tag("provider", "deepgram").register(meters);
+        this.reconnects = reconnects;
+    }
+
+    /**
+     * The same adapter and settings streaming to {@code url} with {@code apiKey} instead, on a client of its own (the
+     * warm-up before readiness points it at a loopback Deepgram simulator); {@link #close()} it after use.
+     */
+    public DeepgramStreamingStt redirectedTo(URI url, String apiKey) {
+        return new DeepgramStreamingStt(vertx, new DeepgramProperties(apiKey, url, properties.model(),
+                properties.endpointingMs(), properties.utteranceEndMs(), properties.maxBufferedAudio(),
+                properties.keepAliveEvery()), reconnects);
+    }
+
+    /** Closes the HTTP client (its sockets); streams opened on it end. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     @Override
