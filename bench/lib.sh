@@ -265,8 +265,8 @@ start_simulators() {
   local jar i
   jar=$(gateway_jar)
   SIM_LOG=$WORK/simulators.log
-  # a fixed 512 MB heap: with 64-256 MB its young collections came every second or two at 200 calls, each a pause
-  # of the "remote" provider counted in the gateway's turn; its GC log is kept beside the results
+  # a fixed 512 MB heap, so that this stand-in for remote providers collects rarely (each of its pauses would be
+  # counted in the gateway's turn); its GC log is in $WORK (BENCH_KEEP_WORK=1 keeps it)
   java -Xms512m -Xmx512m -XX:+UseG1GC "-Xlog:gc:file=$WORK/simulators-gc.log" ${BENCH_JAVA_OPTS:-} \
     -jar "$jar" simulators --only groq,azure-tts > "$SIM_LOG" 2>&1 &
   SIM_PID=$!
