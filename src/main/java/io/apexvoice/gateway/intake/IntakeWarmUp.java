@@ -46,6 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -67,9 +68,11 @@ import org.springframework.stereotype.Component;
  * Deepgram simulator on loopback started here (the real adapter, pointed at it: the real provider is never called),
  * their callers stay silent (no LLM request), and their greeting is the first tenant's (one TTS request if it is not
  * cached yet). No call record is written; its Redis keys (idempotency keys and sessions of its calls, its rate
- * windows and concurrent-call set) are deleted afterwards, and every meter series tagged with it removed.
+ * windows and concurrent-call set) are deleted afterwards, and every meter series tagged with it removed. A process
+ * without the gateway role (its webhook and media routes stay stopped) has nothing to warm.
  */
 @Component
+@ConditionalOnProperty(name = "apex.role.gateway", havingValue = "true", matchIfMissing = true)
 class IntakeWarmUp implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeWarmUp.class);
