@@ -550,6 +550,28 @@ class IntakeRoutesTests {
     }
 
     @Test
+    void slowsApiKeyGuessingPerAddressAndTenantUntilTimeGivesATryBack() {
+        clock.pin(Instant.now());
+        String path = "/api/v1/tenants/" + STORM + "/calls/" + RandomIds.callSid();
+        String rightKey = STORM + "-key";
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.get(path, bearer("guess-" + i)).statusCode()).as("guess %d", i).isEqualTo(403);
+        }
+
+        HttpResponse<String> throttled = client.get(path, bearer(rightKey));
+        assertThat(throttled.statusCode()).as("the right key too, from this address").isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("6");
+        assertThat(throttled.body()).contains("too many wrong API keys");
+        assertThat(client.get("/api/v1/tenants/" + ACME + "/calls/" + RandomIds.callSid(), bearer(ACME_KEY))
+                .statusCode()).as("another tenant from the same address").isEqualTo(404);
+
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(client.get(path, bearer(rightKey)).statusCode()).as("authenticated; no such call").isEqualTo(404);
+        assertThat(client.get(path, bearer("guess-11")).statusCode()).isEqualTo(403);
+        assertThat(client.get(path, bearer(rightKey)).statusCode()).as("one try a refill").isEqualTo(429);
+    }
+
+    @Test
     void answersBadInputWithShortClientErrorsNeverAServerError() {
         String path = "/twilio/" + ACME + "/voice";
         String huge = "CallSid=" + "A".repeat(70 * 1024);
