@@ -18,6 +18,7 @@ import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantDirectory;
 import io.apexvoice.gateway.tenants.WarmUpTenant;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,16 +33,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -136,7 +132,7 @@ class IntakeWarmUp implements ApplicationRunner {
         log.info("warming up the webhook and call path for {} before reporting ready (INTAKE_WARMUP=0 skips)",
                 duration.toString().substring(2).toLowerCase());
         Instant started = clock.instant();
-        Queue<CallSid> calls = new ConcurrentLinkedQueue<>();
+        Queue<CallSid> webhookCalls = new ConcurrentLinkedQueue<>();
         AtomicInteger failed = new AtomicInteger();
         WarmUpCalls.Result waves = new WarmUpCalls.Result(0, 0, new ConcurrentLinkedQueue<>());
         String sttKey = warmUp.authToken();
@@ -144,7 +140,6 @@ class IntakeWarmUp implements ApplicationRunner {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(IN_FLIGHT));
         DeepgramStreamingStt sttClient = null;
-        ExecutorService callRunner = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "warm-up-calls"));
         try {
             stt.start(0);
             sttClient = deepgram.redirectedTo(URI.create("ws://" + SimulatorServer.LOOPBACK + ":" + stt.port()
@@ -156,39 +151,38 @@ class IntakeWarmUp implements ApplicationRunner {
                     URI.create(endpoints.publicUrlOf(path, null)));
             WebhookSender sender = new WebhookSender(client, Duration.ofSeconds(10));
             long deadline = System.nanoTime() + duration.toNanos();
-            // calls in the first half only: the webhook path then has the cores to itself (it needs ~10 000
-            // requests to be compiled; beside 100 calls it got 9 000 in 30 s, alone 34 000)
-            long callsDeadline = System.nanoTime() + duration.toNanos() / 2;
-            CompletableFuture<WarmUpCalls.Result> callWaves = callsPerWave <= 0 ? null
-                    : CompletableFuture.supplyAsync(() -> new WarmUpCalls(vertx).run(tenant, warmUp.authToken(),
-                            gateway, endpoints.baseUrl(), endpoints.loopbackMediaUrl(media.bindHost()), callsPerWave,
-                            callsDeadline), callRunner);
             List<Future<Void>> loops = new ArrayList<>();
             for (int i = 0; i < IN_FLIGHT; i++) {
                 Promise<Void> done = Promise.promise();
-                vertx.runOnContext(v -> send(sender, target, deadline, calls, failed, done));
+                vertx.runOnContext(v -> send(sender, target, deadline, webhookCalls, failed, done));
                 loops.add(done.future());
+            }
+            if (callsPerWave > 0) {
+                // the webhook loops run on the event loops meanwhile; calls in the first half only, so the webhook
+                // path then has the cores to itself (it needs ~10 000 requests to be compiled; beside 100 calls it
+                // got 9 000 in 30 s, alone 34 000)
+                waves = new WarmUpCalls(vertx).run(tenant, warmUp.authToken(), gateway, endpoints.baseUrl(),
+                        endpoints.loopbackMediaUrl(media.bindHost()), callsPerWave,
+                        System.nanoTime() + duration.toNanos() / 2);
             }
             Future.join(loops).toCompletionStage().toCompletableFuture()
                     .get(duration.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            if (callWaves != null) {
-                waves = callWaves.get(duration.toMillis() + 60_000, TimeUnit.MILLISECONDS);
-            }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("warm-up stopped early: {}", e.toString());
         } finally {
-            callRunner.shutdownNow();
-            awaitCallsEnded();
+            if (!activeCalls.awaitNoCallsOf(warmUp.id(), CALLS_END_WAIT)) {
+                log.warn("warm-up: calls still open after {} s; their keys expire by their TTL",
+                        CALLS_END_WAIT.toSeconds());
+            }
             warmUp.deactivate();
             client.close();
             if (sttClient != null) {
                 sttClient.close();
             }
             stt.close();
-            calls.addAll(waves.callSids());
-            cleanUp(calls, waves.callSids(), started);
+            cleanUp(webhookCalls, waves.callSids(), started);
         }
-        result = new Result(calls.size() - waves.callSids().size(), failed.get(), waves.calls(), waves.failed());
+        result = new Result(webhookCalls.size(), failed.get(), waves.calls(), waves.failed());
         log.info("warm-up: {} webhooks ({} failed) and {} calls ({} failed) in {} s", result.webhooks(),
                 result.failed(), result.calls(), result.callsFailed(),
                 Duration.between(started, clock.instant()).toSeconds());
@@ -212,39 +206,27 @@ class IntakeWarmUp implements ApplicationRunner {
         });
     }
 
-    /** Waits (bounded) until the warm-up's calls have left this process, so their clean-up has run. */
-    private void awaitCallsEnded() throws InterruptedException {
-        long deadline = System.nanoTime() + CALLS_END_WAIT.toNanos();
-        while (activeCalls.getLiveCallsByTenant().containsKey(warmUp.id().value())) {
-            if (System.nanoTime() - deadline > 0) {
-                log.warn("warm-up: calls still open after {} s; their keys expire by their TTL",
-                        CALLS_END_WAIT.toSeconds());
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-    }
-
-    /** Deletes what the warm-up's calls left in Redis and in the meter registry; a failure is only logged. */
-    private void cleanUp(Queue<CallSid> calls, Queue<CallSid> sessions, Instant started) {
+    /**
+     * Deletes what the warm-up left in Redis (the idempotency keys of every call it announced, the sessions of the
+     * calls it made, its rate windows and concurrent-call set) and in the meter registry; a failure is only logged.
+     */
+    private void cleanUp(Queue<CallSid> webhookCalls, Queue<CallSid> madeCalls, Instant started) {
         TenantId id = warmUp.id();
         try {
-            List<String> batch = new ArrayList<>(DELETE_BATCH);
-            Stream<String> callKeys = Stream.concat(calls.stream().map(keys::voiceWebhookIdempotency),
-                    sessions.stream().map(keys::session));
-            for (String key : (Iterable<String>) callKeys::iterator) {
-                batch.add(key);
-                if (batch.size() == DELETE_BATCH) {
-                    redis.delete(batch);
-                    batch.clear();
-                }
-            }
-            batch.add(keys.activeCalls(id));
+            List<String> keysLeft = new ArrayList<>();
+            webhookCalls.forEach(call -> keysLeft.add(keys.voiceWebhookIdempotency(call)));
+            madeCalls.forEach(call -> {
+                keysLeft.add(keys.voiceWebhookIdempotency(call));
+                keysLeft.add(keys.session(call));
+            });
+            keysLeft.add(keys.activeCalls(id));
             for (long minute = WebhookRateLimiter.epochMinute(started) - 1;
                     minute <= WebhookRateLimiter.epochMinute(clock.instant()) + 1; minute++) {
-                batch.add(keys.rateWindow(id, minute));
+                keysLeft.add(keys.rateWindow(id, minute));
             }
-            redis.delete(batch);
+            for (int from = 0; from < keysLeft.size(); from += DELETE_BATCH) {
+                redis.delete(keysLeft.subList(from, Math.min(keysLeft.size(), from + DELETE_BATCH)));
+            }
         } catch (RuntimeException e) {
             log.warn("warm-up: its Redis keys were not all deleted ({}); they expire by their TTL", e.toString());
         }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
 import org.springframework.jmx.export.annotation.ManagedResource;
 import org.springframework.stereotype.Component;
@@ -59,9 +60,23 @@ public class ActiveCalls {
      *
      * @return true when no call is open
      */
-    synchronized boolean awaitEmpty(Duration timeout) throws InterruptedException {
+    boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        return awaitNone(call -> true, timeout);
+    }
+
+    /**
+     * Blocks until no call of {@code tenant} is open here, or {@code timeout} has passed.
+     *
+     * @return true when none is open
+     */
+    public boolean awaitNoCallsOf(TenantId tenant, Duration timeout) throws InterruptedException {
+        return awaitNone(call -> call.tenantId().equals(tenant), timeout);
+    }
+
+    private synchronized boolean awaitNone(Predicate<CallRuntime> which, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!calls.isEmpty()) {
+        while (calls.values().stream().anyMatch(which)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

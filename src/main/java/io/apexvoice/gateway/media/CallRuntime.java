@@ -332,8 +332,9 @@ public final class CallRuntime implements SttListener {
         synchronized (this) {
             turns = List.copyOf(transcript);
         }
+        boolean warmUpCall = services.warmUp.owns(tenant.id()); // not a call: no record, no log line of its own
         try {
-            if (!services.warmUp.owns(tenant.id())) { // the warm-up's calls are not calls: nothing to record
+            if (!warmUpCall) {
                 Instant now = Instant.now(services.clock);
                 services.records.update(tenant.id(), callSid,
                         record -> latencies.applyTo(record.withTurns(turns)).ended(now));
@@ -349,7 +350,7 @@ public final class CallRuntime implements SttListener {
                 playback.tracker().forgetStale();
                 closeSocket.run();
                 services.metrics.ended(tenant.id().value(), reason);
-                if (!services.warmUp.owns(tenant.id())) { // hundreds of warm-up calls: not worth a line each
+                if (!warmUpCall) {
                     log.info("call ended ({}) after {} turns", reason, turns.size());
                 }
             }

@@ -1,21 +1,27 @@
 package io.apexvoice.gateway.media;
 
+import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.call.CallOptions;
 import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
 import io.apexvoice.gateway.tenants.ApiKeyHash;
+import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.FreePorts;
+import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -98,6 +104,41 @@ final class MediaPlaneFixture {
                 .tenant(tenant)
                 .script(script)
                 .callTimeout(Duration.ofSeconds(30));
+    }
+
+    /** The stream token the signed voice webhook of {@code callSid} answers with (its TwiML's parameter). */
+    String streamToken(GatewayTestClient webhooks, CallSid callSid) {
+        HttpResponse<String> twiml = webhooks.postSigned(AUTH_TOKEN, "/twilio/" + tenant + "/voice",
+                GatewayTestClient.form("CallSid", callSid.value(), "CallStatus", "ringing", "From", "+14155550123",
+                        "To", "+14155550100"));
+        String marker = "<Parameter name=\"token\" value=\"";
+        int start = twiml.body().indexOf(marker) + marker.length();
+        return twiml.body().substring(start, twiml.body().indexOf('"', start));
+    }
+
+    /** Twilio's {@code connected} message. */
+    static String connectedMessage() {
+        return TwilioMediaCodec.encode(new TwilioMessage.Connected("Call", "1.0.0"));
+    }
+
+    /** Twilio's {@code start} message of {@code callSid} (streamSid {@code MZ…} of the same hex). */
+    static String startMessage(CallSid callSid, Map<String, String> parameters) {
+        return TwilioMediaCodec.encode(new TwilioMessage.Start(1, "MZ" + callSid.value().substring(2),
+                "AC00000000000000000000000000000000", callSid.value(), List.of("inbound"), "audio/x-mulaw", 8000, 1,
+                parameters));
+    }
+
+    /** Waits until every call has ended and every media, STT and TTS connection it used is closed. */
+    void awaitQuiet(ActiveCalls activeCalls, MediaStreams mediaStreams) {
+        Await.until(Duration.ofSeconds(30), () -> activeCalls.size() == 0, "every call to end");
+        Await.until(Duration.ofSeconds(10), () -> mediaStreams.openConnections() == 0, "every media socket to close");
+        Await.until(Duration.ofSeconds(10), () -> deepgramActive() == 0, "every STT socket to close");
+        Await.until(Duration.ofSeconds(10), () -> azure.openStreams() == 0, "every TTS request to end");
+    }
+
+    long deepgramActive() {
+        Object value = deepgram.statistics().get("connectionsActive");
+        return value instanceof Number n ? n.longValue() : 0;
     }
 
     void close() {

@@ -10,7 +10,6 @@ import io.apexvoice.gateway.simulator.call.CallResult;
 import io.apexvoice.gateway.simulator.call.CallSimulator;
 import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.call.ScriptStep;
-import io.apexvoice.gateway.testsupport.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -65,10 +64,7 @@ class MediaPlaneSoakTests {
     }
 
     private void awaitQuiet() {
-        Await.until(Duration.ofSeconds(30), () -> activeCalls.size() == 0, "every call to end");
-        Await.until(Duration.ofSeconds(10), () -> mediaStreams.openConnections() == 0, "every media socket to close");
-        Await.until(Duration.ofSeconds(10), () -> deepgramActive() == 0, "every STT socket to close");
-        Await.until(Duration.ofSeconds(10), () -> FIXTURE.azure.openStreams() == 0, "every TTS request to end");
+        FIXTURE.awaitQuiet(activeCalls, mediaStreams);
     }
 
     @Test
@@ -96,8 +92,4 @@ class MediaPlaneSoakTests {
         }
     }
 
-    private long deepgramActive() {
-        Object value = FIXTURE.deepgram.statistics().get("connectionsActive");
-        return value instanceof Number n ? n.longValue() : 0;
-    }
 }

@@ -1,5 +1,7 @@
 package io.apexvoice.gateway.media;
 
+import static io.apexvoice.gateway.media.MediaPlaneFixture.connectedMessage;
+import static io.apexvoice.gateway.media.MediaPlaneFixture.startMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.GatewayApplication;
@@ -204,8 +206,8 @@ class MediaPlaneTests {
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         CompletableFuture<Short> code = new CompletableFuture<>();
         socket.closeHandler(v -> code.complete(socket.closeStatusCode()));
-        socket.writeTextMessage(connected());
-        socket.writeTextMessage(start(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
+        socket.writeTextMessage(connectedMessage());
+        socket.writeTextMessage(startMessage(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
 
         assertThat(code.get(5, TimeUnit.SECONDS)).isEqualTo((short) 1008);
         assertThat(sessions.find(callSid).join()).isEmpty();
@@ -259,8 +261,8 @@ class MediaPlaneTests {
         CallSid callSid = RandomIds.callSid();
         String token = tokenFor(callSid);
         WebSocket socket = connect();
-        socket.writeTextMessage(connected());
-        socket.writeTextMessage(start(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
+        socket.writeTextMessage(connectedMessage());
+        socket.writeTextMessage(startMessage(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
         Await.until(Duration.ofSeconds(5), () -> activeCalls.find(callSid).isPresent(), "the forged-free start");
         CompletableFuture<Short> closeCode = new CompletableFuture<>();
         socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode()));
@@ -287,8 +289,8 @@ class MediaPlaneTests {
         WebSocket socket = connect();
         CompletableFuture<Short> closeCode = new CompletableFuture<>();
         socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode()));
-        socket.writeTextMessage(connected());
-        socket.writeTextMessage(start(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
+        socket.writeTextMessage(connectedMessage());
+        socket.writeTextMessage(startMessage(callSid, Map.of("tenant", FIXTURE.tenant, "token", token)));
         Await.until(Duration.ofSeconds(5), () -> activeCalls.find(callSid).isPresent(), "the call to start");
         double binaryBefore = malformed("binary_frame");
         double oversizedBefore = malformed("oversized_message");
@@ -357,13 +359,7 @@ class MediaPlaneTests {
     }
 
     private String tokenFor(CallSid callSid) {
-        HttpResponse<String> twiml = new GatewayTestClient(port, MediaPlaneFixture.PUBLIC_BASE).postSigned(
-                MediaPlaneFixture.AUTH_TOKEN, "/twilio/" + FIXTURE.tenant + "/voice",
-                GatewayTestClient.form("CallSid", callSid.value(), "CallStatus", "ringing", "From", "+14155550123",
-                        "To", "+14155550100"));
-        String marker = "<Parameter name=\"token\" value=\"";
-        int start = twiml.body().indexOf(marker) + marker.length();
-        return twiml.body().substring(start, twiml.body().indexOf('"', start));
+        return FIXTURE.streamToken(new GatewayTestClient(port, MediaPlaneFixture.PUBLIC_BASE), callSid);
     }
 
     private WebSocket connect() throws Exception {
@@ -379,18 +375,9 @@ class MediaPlaneTests {
         WebSocket socket = connect();
         CompletableFuture<Short> code = new CompletableFuture<>();
         socket.closeHandler(v -> code.complete(socket.closeStatusCode()));
-        socket.writeTextMessage(connected());
-        socket.writeTextMessage(start(callSid, parameters));
+        socket.writeTextMessage(connectedMessage());
+        socket.writeTextMessage(startMessage(callSid, parameters));
         return new WebSocketClosed(code.get(5, TimeUnit.SECONDS));
     }
 
-    private static String connected() {
-        return TwilioMediaCodec.encode(new TwilioMessage.Connected("Call", "1.0.0"));
-    }
-
-    private static String start(CallSid callSid, Map<String, String> parameters) {
-        return TwilioMediaCodec.encode(new TwilioMessage.Start(1, "MZ" + callSid.value().substring(2),
-                "AC00000000000000000000000000000000", callSid.value(), List.of("inbound"), "audio/x-mulaw", 8000, 1,
-                parameters));
-    }
 }

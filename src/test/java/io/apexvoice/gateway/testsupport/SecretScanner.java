@@ -2,6 +2,7 @@ package io.apexvoice.gateway.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ public final class SecretScanner {
     private SecretScanner() {
     }
 
-    /** The literal secret values configured in the {@code .java} and {@code .yml}/{@code .yaml} files under the roots. */
+    /** The literal secret values configured in the {@code .java}, {@code .yml} and {@code .yaml} files under roots. */
     public static Set<String> secretsIn(List<Path> sourceRoots) {
         Set<String> secrets = new TreeSet<>();
         for (Path root : sourceRoots) {
@@ -69,11 +70,17 @@ public final class SecretScanner {
         return secrets;
     }
 
-    /** Every line of every file that holds one of {@code secrets} or a secret shape. */
-    public static List<Hit> scan(List<Path> logFiles, Set<String> secrets) {
+    /** What a scan read and found. */
+    public record Report(List<Hit> hits, long lines) {
+    }
+
+    /** Every line of every file that holds one of {@code secrets} or a secret shape; each file read once. */
+    public static Report scan(List<Path> logFiles, Set<String> secrets) {
         List<Hit> hits = new ArrayList<>();
+        long read = 0;
         for (Path file : logFiles) {
             List<String> lines = lines(file);
+            read += lines.size();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
                 for (String secret : secrets) {
@@ -89,7 +96,7 @@ public final class SecretScanner {
                 }
             }
         }
-        return hits;
+        return new Report(hits, read);
     }
 
     /** Files under {@code root} whose names end with one of {@code suffixes}, sorted; none when it does not exist. */
@@ -108,8 +115,8 @@ public final class SecretScanner {
     }
 
     /** The file's lines; bytes that are not UTF-8 become U+FFFD instead of failing the scan. */
-    public static List<String> lines(Path file) {
-        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+    private static List<String> lines(Path file) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
             return reader.lines().toList();

@@ -35,7 +35,7 @@ class SecretScannerTests {
                 "INFO call CA0123456789abcdef0123456789abcdef ended after 3 turns") + "\n");
         Path clean = Files.writeString(dir.resolve("b-output.txt"), "INFO all good, 1765000000 seconds\n");
 
-        List<SecretScanner.Hit> hits = SecretScanner.scan(List.of(log, clean), Set.of("local-dev-groq-key"));
+        List<SecretScanner.Hit> hits = SecretScanner.scan(List.of(log, clean), Set.of("local-dev-groq-key")).hits();
 
         assertThat(hits).extracting(SecretScanner.Hit::line).containsExactly(2, 3, 4);
         assertThat(hits).allMatch(hit -> hit.file().equals(log));
