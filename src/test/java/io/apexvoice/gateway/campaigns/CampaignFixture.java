@@ -8,15 +8,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexvoice.gateway.GatewayApplication;
 import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
@@ -126,6 +130,21 @@ final class CampaignFixture {
         registry.add("GROQ_URL", () -> groq.baseUri() + "/openai/v1");
         registry.add("GROQ_API_KEY", () -> GroqSimulator.Settings.defaults().apiKey());
         registry.add("ROUTES_INCLUDE_PATTERN", () -> "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+    }
+
+    /**
+     * Starts a gateway of its own (gateway role only: nothing dispatches, so queued jobs stay queued; no warm-up) on
+     * this fixture's ports and simulators, on the Redis at {@code redisUrl}. The caller closes it.
+     */
+    ConfigurableApplicationContext startGateway(String redisUrl) {
+        List<String> args = new ArrayList<>(List.of("--ROLES=gateway", "--INTAKE_WARMUP=0"));
+        register((name, value) -> {
+            if (!name.startsWith("REDIS_")) {
+                args.add("--" + name + "=" + value.get());
+            }
+        });
+        args.add("--REDIS_URL=" + redisUrl);
+        return new SpringApplicationBuilder(GatewayApplication.class).profiles("test").run(args.toArray(String[]::new));
     }
 
     /** @return the calls the Twilio simulator created for tenant {@code i}, in creation order */

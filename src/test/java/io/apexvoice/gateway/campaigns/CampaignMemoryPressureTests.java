@@ -2,7 +2,6 @@ package io.apexvoice.gateway.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.apexvoice.gateway.GatewayApplication;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.redis.RedisKeys;
 import io.apexvoice.gateway.testsupport.RedisServerHandle;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -45,7 +43,7 @@ class CampaignMemoryPressureTests {
     void refusesNewCampaignsWith503WhenRedisIsFullAndKeepsEveryAcknowledgedJob(CapturedOutput output) {
         try (RedisServerHandle redis = RedisTestServer.startDedicated("maxmemory 8mb", "appendonly no", "save \"\"");
              Jedis admin = jedis(redis)) {
-            ConfigurableApplicationContext gateway = start(redis);
+            ConfigurableApplicationContext gateway = FIXTURE.startGateway(redis.url());
             try {
                 String acknowledged = FIXTURE.create(0, campaign("before", 50));
                 List<String> ballast = fillUntilRefused(admin);
@@ -80,17 +78,6 @@ class CampaignMemoryPressureTests {
                 gateway.close();
             }
         }
-    }
-
-    private static ConfigurableApplicationContext start(RedisServerHandle redis) {
-        List<String> args = new ArrayList<>(List.of("--ROLES=gateway", "--INTAKE_WARMUP=0"));
-        FIXTURE.register((name, value) -> {
-            if (!name.startsWith("REDIS_")) {
-                args.add("--" + name + "=" + value.get());
-            }
-        });
-        args.add("--REDIS_URL=" + redis.url());
-        return new SpringApplicationBuilder(GatewayApplication.class).profiles("test").run(args.toArray(String[]::new));
     }
 
     /** Keys without a TTL, which {@code volatile-lru} may not evict, until Redis refuses the next one. */

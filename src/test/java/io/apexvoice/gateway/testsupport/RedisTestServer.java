@@ -126,7 +126,7 @@ public final class RedisTestServer {
         });
     }
 
-    private static Path createTempDirectory() {
+    static Path createTempDirectory() {
         try {
             return Files.createTempDirectory("apex-redis-test-");
         } catch (IOException e) {
@@ -134,7 +134,7 @@ public final class RedisTestServer {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

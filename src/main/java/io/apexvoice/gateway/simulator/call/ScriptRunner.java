@@ -75,6 +75,11 @@ final class ScriptRunner {
         if (step instanceof ScriptStep.BargeIn bargeIn) {
             return bargeIn(bargeIn);
         }
+        if (step instanceof ScriptStep.WaitForCue wait) {
+            return session.await(now -> wait.cue().isDone(), wait.timeout()).compose(given -> given
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("no cue " + wait.name() + " within " + wait.timeout().toMillis() + " ms"));
+        }
         return Future.failedFuture("unsupported step");
     }
 

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.simulator.call;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One step of a {@link CallerScript}. Between steps (and during {@link WaitForAgent}) the caller keeps streaming
@@ -59,6 +60,17 @@ public sealed interface ScriptStep {
         @Override
         public String describe() {
             return "bargeIn after " + after.toMillis() + " ms: \"" + text + "\"";
+        }
+    }
+
+    /**
+     * Keep streaming silence until {@code cue} completes (a cue from the program running the call, e.g. a test that
+     * injects a fault between two turns); fail after {@code timeout}. Not available in script files.
+     */
+    record WaitForCue(String name, CompletableFuture<?> cue, Duration timeout) implements ScriptStep {
+        @Override
+        public String describe() {
+            return "waitForCue " + name + " (timeout " + timeout.toMillis() + " ms)";
         }
     }
 
