@@ -78,6 +78,11 @@ public class CampaignApi {
                         campaign.contacts().size());
                 throw new RejectedRequest(503, "campaign store out of memory: nothing was queued; retry later");
             }
+            if (RedisFailures.unavailable(e)) {
+                log.warn("campaign of {} contacts refused: Redis unavailable ({})", campaign.contacts().size(),
+                        e.getMessage());
+                throw new RejectedRequest(503, "campaign store unavailable; retry later");
+            }
             throw e;
         }
         log.info("campaign {} created: {} contacts at priority {}", created.campaignId(), created.enqueued(),
