@@ -2,6 +2,7 @@ package io.apexvoice.gateway.campaigns;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -59,9 +60,16 @@ public class CampaignApi {
             throw new RejectedRequest(409, "outbound campaigns need the tenant on the gateway's Twilio account (it has its own auth token)");
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        body = body == null ? new byte[0] : body;
+        Optional<CampaignRequestKey> key;
+        try {
+            key = CampaignRequestKey.of(exchange.getMessage().getHeader(CampaignRequestKey.HEADER, String.class), body);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRequest(400, e.getMessage());
+        }
         NewCampaign campaign;
         try {
-            campaign = parser.parse(body == null ? new byte[0] : body, tenant.timeZone());
+            campaign = parser.parse(body, tenant.timeZone());
         } catch (InvalidCampaignException e) {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("error", "invalid campaign; nothing was queued");
@@ -71,7 +79,9 @@ public class CampaignApi {
         }
         Campaigns.Created created;
         try {
-            created = campaigns.create(tenant.id(), campaign);
+            created = campaigns.create(tenant.id(), campaign, key);
+        } catch (Campaigns.KeyReusedException e) {
+            throw new RejectedRequest(422, e.getMessage());
         } catch (RuntimeException e) {
             if (RedisFailures.outOfMemory(e)) {
                 log.warn("campaign of {} contacts refused: Redis is out of memory (maxmemory reached, nothing evictable)",

@@ -8,13 +8,17 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 import io.apexvoice.gateway.call.TenantId;
@@ -34,6 +38,25 @@ public class Campaigns {
     static final String FINISHED = "finished";
     static final List<String> COUNTERS = List.of("queued", "dialing", "completed", "failed", "deadLettered", "cancelled");
     private static final int DEAD_LETTERS_SHOWN = 50;
+    /** Campaign field: the fingerprint of the request that created it with an idempotency key. */
+    private static final String REQUEST = "request";
+    /** Campaign field set once every job is queued. */
+    private static final String CREATED_FIELD = "created";
+    private static final String CREATED = "1";
+    /**
+     * KEYS campaign hash; ARGV its fields and values. Creates the hash unless it exists. Returns nothing when created,
+     * else the existing hash's request fingerprint, created mark and counters: the rows queued so far, since rows
+     * are queued in order and every queued job stays counted in exactly one counter.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> START = new DefaultRedisScript<>("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return redis.call('HMGET', KEYS[1], 'request', 'created', 'queued', 'dialing', 'completed', 'failed',
+                'deadLettered', 'cancelled')
+            end
+            redis.call('HSET', KEYS[1], unpack(ARGV))
+            return {}
+            """, List.class);
 
     private final RedisKeys keys;
     private final StringRedisTemplate redis;
@@ -48,16 +71,21 @@ public class Campaigns {
     }
 
     /**
-     * Records the campaign, then queues one job per contact ({@code <campaignId>:<row>}). If that fails part way
-     * (Redis lost, or out of memory), the campaign and what was queued of it are removed before the error goes up, so
-     * a failed request leaves nothing to dial and its retry queues every contact once.
+     * Records the campaign, then queues one job per contact ({@code <campaignId>:<row>}), then marks it created. If
+     * that fails part way (Redis lost, or out of memory), the campaign and what was queued of it are removed before
+     * the error goes up, so a failed request leaves nothing to dial and its retry queues every contact once.
+     * With a {@link CampaignRequestKey} the campaign id comes from the key: a retry of a created campaign gets the
+     * same answer and queues nothing; a retry of one whose creation was cut off (Redis went away before the removal
+     * could run, or after the jobs were written but before the answer arrived) queues only the rows not queued yet.
      *
-     * @return the new campaign's id and how many jobs were queued
+     * @return the campaign's id and how many of its jobs are queued
+     * @throws KeyReusedException when the key belongs to a campaign of another request
      */
-    public Created create(TenantId tenant, NewCampaign campaign) {
-        String id = "cmp_" + HexFormat.of().formatHex(randomBytes());
+    public Created create(TenantId tenant, NewCampaign campaign, Optional<CampaignRequestKey> key) {
+        String id = key.map(k -> k.campaignId(tenant)).orElseGet(Campaigns::randomId);
         Instant now = Instant.now(clock);
         Map<String, String> fields = new LinkedHashMap<>();
+        key.ifPresent(k -> fields.put(REQUEST, k.fingerprint()));
         fields.put("name", campaign.name());
         fields.put("priority", Integer.toString(campaign.priority()));
         fields.put("total", Integer.toString(campaign.contacts().size()));
@@ -74,9 +102,26 @@ public class Campaigns {
                     0, campaign.window(), now.toEpochMilli()));
         }
         try {
-            redis.opsForHash().putAll(keys.campaign(tenant, id), fields);
-            redis.opsForZSet().add(keys.campaignIndex(tenant), id, now.toEpochMilli());
-            return new Created(id, queue.enqueueAll(tenant, jobs));
+            List<String> earlier = redis.execute(START, List.of(keys.campaign(tenant, id)),
+                    fields.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
+            int from = 0;
+            if (!earlier.isEmpty()) {
+                if (!Objects.equals(earlier.get(0), fields.get(REQUEST))) {
+                    throw new KeyReusedException();
+                }
+                if (CREATED.equals(earlier.get(1))) {
+                    return new Created(id, jobs.size());
+                }
+                from = earlier.subList(2, earlier.size()).stream().mapToInt(Campaigns::count).sum();
+                log.info("campaign {}: its creation was cut off after {} of {} jobs; queueing the rest", id, from,
+                        jobs.size());
+            }
+            redis.opsForZSet().addIfAbsent(keys.campaignIndex(tenant), id, now.toEpochMilli());
+            int enqueued = queue.enqueueAll(tenant, jobs.subList(from, jobs.size()));
+            redis.opsForHash().put(keys.campaign(tenant, id), CREATED_FIELD, CREATED);
+            return new Created(id, from + enqueued);
+        } catch (KeyReusedException e) {
+            throw e;
         } catch (RuntimeException e) {
             abandon(tenant, id, jobs.size(), e);
             throw e;
@@ -178,12 +223,20 @@ public class Campaigns {
         return view;
     }
 
+    private static int count(String counter) {
+        return counter == null ? 0 : Integer.parseInt(counter);
+    }
+
     private static long number(Object value) {
         return value == null ? 0 : Long.parseLong(value.toString());
     }
 
     private static boolean validId(String campaignId) {
         return campaignId != null && campaignId.matches("cmp_[0-9a-f]{16}");
+    }
+
+    private static String randomId() {
+        return "cmp_" + HexFormat.of().formatHex(randomBytes());
     }
 
     private static byte[] randomBytes() {
@@ -194,5 +247,12 @@ public class Campaigns {
 
     /** @param campaignId the new campaign; @param enqueued how many jobs were queued */
     public record Created(String campaignId, int enqueued) {
+    }
+
+    /** The idempotency key was used before, for a campaign of another request. */
+    public static final class KeyReusedException extends RuntimeException {
+        KeyReusedException() {
+            super("Idempotency-Key already used for another campaign request");
+        }
     }
 }

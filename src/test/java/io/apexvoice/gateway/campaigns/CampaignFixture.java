@@ -168,6 +168,11 @@ final class CampaignFixture {
     }
 
     Response request(String method, int tenant, String path, String body) {
+        return request(method, tenant, path, body, Map.of());
+    }
+
+    /** @param headers further request headers, e.g. {@code Idempotency-Key} */
+    Response request(String method, int tenant, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort
                         + "/api/v1/tenants/" + tenant(tenant) + path))
                 .header("Authorization", "Bearer " + key(tenant))
@@ -175,6 +180,7 @@ final class CampaignFixture {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = response.body().startsWith("{") ? JSON.readTree(response.body()) : JSON.createObjectNode();

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -86,10 +87,10 @@ class DispatcherProcessesTests {
             Campaigns campaigns = new Campaigns(redis.keys, redis.strings,
                     new CampaignQueue(redis.keys, redis.strings), Clock.systemUTC());
             // warm-up: a cold JVM's first call creations lag their CPS slots by hundreds of ms
-            campaigns.create(TenantId.of(tenantA), campaign(900, 9));
+            campaigns.create(TenantId.of(tenantA), campaign(900, 9), Optional.empty());
             Await.until(Duration.ofSeconds(60), () -> twilio.createdCalls().size() >= 9, "warm-up calls placed");
-            campaigns.create(TenantId.of(tenantA), campaign(0, JOBS / 2));
-            campaigns.create(TenantId.of(tenantB), campaign(JOBS / 2, JOBS / 2));
+            campaigns.create(TenantId.of(tenantA), campaign(0, JOBS / 2), Optional.empty());
+            campaigns.create(TenantId.of(tenantB), campaign(JOBS / 2, JOBS / 2), Optional.empty());
         }
 
         Await.until(Duration.ofSeconds(120), () -> twilio.createdCalls().size() >= JOBS + 9, "every job placed");
