@@ -22,7 +22,9 @@ import io.apexvoice.gateway.tenants.TenantDirectory;
 
 /**
  * The campaign API (SPEC §7), called by the {@code campaign-*} routes after {@link TenantApiAuthentication}:
- * {@code POST …/campaigns} (400 with every bad row, nothing queued; 202 {@code {campaignId, enqueued}}),
+ * {@code POST …/campaigns} (400 with every bad row, nothing queued; 202 {@code {campaignId, enqueued}}; with an
+ * {@code Idempotency-Key} a retry gets the same campaign and queues each contact once, 422 when the key was used for
+ * another request; 503 with a reason when Redis is full or cannot be reached),
  * {@code GET …/campaigns} (newest first), {@code GET …/campaigns/{id}} (progress), {@code DELETE …/campaigns/{id}}
  * (cancels its queued jobs) and {@code GET …/queue} ({@code {"depth": N, …}}). Every read is scoped to the
  * authenticated tenant's keys, so another tenant's campaign is a 404.
