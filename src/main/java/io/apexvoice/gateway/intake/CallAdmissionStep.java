@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * Exactly-once intake and admission of a new inbound call, in one Redis round trip ({@link InboundCallGate}): a
  * repeated delivery gets the TwiML the first one got; a first delivery is refused while this process is not ready
- * (readiness {@code REFUSING_TRAFFIC}: shutting down, see {@code media.CallDrain}), else checked against the
+ * (readiness {@code REFUSING_TRAFFIC}: shutting down, see {@code media.CallDrain}) unless it is a campaign call that
+ * holds its slot (its contact has answered: refusing it would lose the job), else checked against the
  * tenant's tier: the per-minute webhook rate window first, then a concurrent-call slot (released by the terminal
  * status callback or the end of the media stream). A call that already holds its slot (an outbound campaign call the
  * dispatcher admitted) is not rate-limited again. The answers are built before the script runs, since it stores the

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * any lifecycle bean stops, so the web server, Camel, the media WebSocket server and Redis all stay up meanwhile:
  * <ol>
  *   <li>readiness turns {@code REFUSING_TRAFFIC} at once: {@code /health} answers 503 and the voice webhook refuses
- *       new calls with the busy answer;</li>
+ *       new calls with the busy answer (not a campaign call already placed, whose contact has answered);</li>
  *   <li>live calls go on until they end by themselves, for up to {@link ShutdownProperties#drainPeriod()};</li>
  *   <li>each call still live then hears the goodbye phrase (pre-warmed, so it plays from the TTS cache), waited for
  *       until its mark echo or {@link ShutdownProperties#goodbyeTimeout()}, and is ended: hung up through Twilio

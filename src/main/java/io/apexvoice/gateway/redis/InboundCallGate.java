@@ -32,7 +32,10 @@ public class InboundCallGate {
     public enum Outcome {
         /** admitted now: answer with the connect TwiML */
         accepted,
-        /** the call already held a slot (a campaign call the dispatcher admitted): connect, no rate count */
+        /**
+         * the call already held a slot (a campaign call the dispatcher admitted): connect, no rate count, also while
+         * draining (the contact has answered; its stream goes to whichever pod the ingress picks)
+         */
         held,
         /** a repeated delivery: answer what the first one got */
         duplicate,
@@ -67,12 +70,12 @@ public class InboundCallGate {
     private static final String DECIDE_FUNCTION = WebhookRateLimiter.COUNT_FUNCTION + CallAdmission.ADMIT_FUNCTION
             + """
             local function decide(window, active, now, windowTtl, perMinute, max, expiry, leaseTtl, member, draining)
-              if draining == '1' then
-                return 'draining'
-              end
               local lease = redis.call('ZSCORE', active, member)
               if lease and tonumber(lease) > tonumber(now) then
                 return 'held'
+              end
+              if draining == '1' then
+                return 'draining'
               end
               if count(window, windowTtl) > tonumber(perMinute) then
                 return 'rate_limited'

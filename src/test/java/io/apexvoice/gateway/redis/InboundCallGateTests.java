@@ -126,19 +126,28 @@ class InboundCallGateTests {
 
     @ParameterizedTest(name = "cluster steps: {0}")
     @ValueSource(booleans = {false, true})
-    void aCallHoldingItsSlotIsConnectedWithoutARateCountAndDrainingRefusesWithoutCounting(boolean cluster) {
+    void aCallHoldingItsSlotIsConnectedWithoutARateCountEvenWhileDrainingAndDrainingRefusesAnyOther(boolean cluster) {
         TenantId tenant = RandomIds.tenant();
         CallSid campaignCall = RandomIds.callSid();
+        CallSid answeredDuringDrain = RandomIds.callSid();
         assertThat(admission.tryAdmit(tenant, campaignCall, 5, NOW)).isTrue();
+        assertThat(admission.tryAdmit(tenant, answeredDuringDrain, 5, NOW)).isTrue();
 
         Decision held = gate(cluster).decide(request(tenant, campaignCall, 0, 5), NOW, WAIT).orElseThrow();
-        Decision draining = gate(cluster).decide(new InboundCallGate.Request(tenant, RandomIds.callSid(), 10, 5, true,
-                "<connect/>", "<busy/>"), NOW, WAIT).orElseThrow();
+        Decision heldWhileDraining = gate(cluster).decide(draining(tenant, answeredDuringDrain), NOW, WAIT)
+                .orElseThrow();
+        Decision draining = gate(cluster).decide(draining(tenant, RandomIds.callSid()), NOW, WAIT).orElseThrow();
 
         assertThat(held.outcome()).isEqualTo(Outcome.held);
         assertThat(held.outcome().connects()).isTrue();
+        assertThat(heldWhileDraining).isEqualTo(new Decision(Outcome.held, "<connect/>"));
         assertThat(draining).isEqualTo(new Decision(Outcome.draining, "<busy/>"));
         assertThat(windowCount(tenant)).isNull();
+        assertThat(admission.active(tenant, NOW)).isEqualTo(2);
+    }
+
+    private static InboundCallGate.Request draining(TenantId tenant, CallSid call) {
+        return new InboundCallGate.Request(tenant, call, 10, 5, true, "<connect/>", "<busy/>");
     }
 
     @ParameterizedTest(name = "cluster steps: {0}")
