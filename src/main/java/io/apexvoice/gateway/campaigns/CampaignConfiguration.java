@@ -44,26 +44,30 @@ class CampaignConfiguration {
 
     /** On shutdown (SIGTERM) this process stops claiming jobs first of all, before the call drain begins. */
     @Bean
-    StopDispatchOnShutdown stopDispatchOnShutdown(CampaignDispatcher dispatcher) {
-        return new StopDispatchOnShutdown(dispatcher);
+    ShutdownStep stopDispatchOnShutdown(CampaignDispatcher dispatcher) {
+        return new ShutdownStep(dispatcher::stopClaiming, Ordered.HIGHEST_PRECEDENCE);
     }
 
-    static final class StopDispatchOnShutdown implements ApplicationListener<ContextClosedEvent>, Ordered {
+    /**
+     * Then, after the call drain ({@code media.CallDrain}, next in order) and before any lifecycle bean stops (Redis
+     * among them), the call creations already sent get their outcome recorded, so no job stays leased by this process.
+     */
+    @Bean
+    ShutdownStep settleDispatchOnShutdown(CampaignDispatcher dispatcher) {
+        return new ShutdownStep(dispatcher::awaitSettled, Ordered.HIGHEST_PRECEDENCE + 2);
+    }
 
-        private final CampaignDispatcher dispatcher;
-
-        StopDispatchOnShutdown(CampaignDispatcher dispatcher) {
-            this.dispatcher = dispatcher;
-        }
+    /** One step of this process's shutdown, run when the context starts closing, in {@code order}. */
+    record ShutdownStep(Runnable step, int order) implements ApplicationListener<ContextClosedEvent>, Ordered {
 
         @Override
         public void onApplicationEvent(ContextClosedEvent event) {
-            dispatcher.stopClaiming();
+            step.run();
         }
 
         @Override
         public int getOrder() {
-            return Ordered.HIGHEST_PRECEDENCE;
+            return order;
         }
     }
 

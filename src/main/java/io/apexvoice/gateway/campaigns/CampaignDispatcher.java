@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -58,6 +62,7 @@ public class CampaignDispatcher implements AutoCloseable {
     private final CampaignMetrics metrics;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sender;
 
     public CampaignDispatcher(TenantDirectory tenants, CampaignQueue queue, CallAdmission admission, CallPacer pacer,
@@ -174,17 +179,20 @@ public class CampaignDispatcher implements AutoCloseable {
     private void send(Tenant tenant, CampaignJob job, String placeholder) {
         String base = tenant.id().value();
         try {
-            twilio.create(job.to(), tenant.twilio().numbers().get(0),
+            CompletableFuture<Void> settled = twilio.create(job.to(), tenant.twilio().numbers().get(0),
                             endpoints.publicUrlOf("/twilio/" + base + "/voice", null),
                             endpoints.publicUrlOf("/twilio/" + base + "/status", null), properties.ringTimeout())
                     .thenAccept(outcome -> settle(tenant, job, placeholder, outcome))
-                    .whenComplete((ignored, failure) -> {
+                    .handle((ignored, failure) -> {
                         inFlight.decrementAndGet();
                         if (failure != null) {
                             log.error("campaign job {} of tenant {} could not be settled ({}); its lease will return it",
                                     job.jobId(), base, failure.getClass().getSimpleName());
                         }
+                        return null;
                     });
+            settling.add(settled);
+            settled.whenComplete((ignored, failure) -> settling.remove(settled));
         } catch (RuntimeException e) {
             inFlight.decrementAndGet();
             log.error("campaign job {} of tenant {} could not be sent ({}); its lease will return it", job.jobId(), base,
@@ -258,17 +266,30 @@ public class CampaignDispatcher implements AutoCloseable {
         sender.shutdown();
     }
 
-    /** Stops dispatching; waits (bounded) for call creations already sent, so their outcome is recorded. */
-    @Override
-    public void close() {
+    /**
+     * Stops claiming and waits (bounded by the request timeout) until every call creation scheduled or sent has its
+     * outcome recorded in Redis. A creation whose answer came after Redis closed left its job leased, and once the
+     * lease expired another dispatcher called the contact again.
+     */
+    public void awaitSettled() {
         sender.shutdown();
+        long deadline = System.nanoTime() + properties.requestTimeout().plusSeconds(1).toNanos();
         try {
-            if (!sender.awaitTermination(properties.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-                sender.shutdownNow();
+            if (sender.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new))
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
-            sender.shutdownNow();
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("{} call creation(s) not settled at shutdown; their leases will return the jobs", inFlight.get());
         }
+    }
+
+    /** Stops dispatching after {@link #awaitSettled()}. */
+    @Override
+    public void close() {
+        awaitSettled();
+        sender.shutdownNow();
     }
 }
