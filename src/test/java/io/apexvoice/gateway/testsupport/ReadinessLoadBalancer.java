@@ -40,11 +40,14 @@ import io.vertx.core.http.WebSocketConnectOptions;
 public final class ReadinessLoadBalancer implements AutoCloseable {
 
     /** Readiness probe period (Kubernetes' {@code periodSeconds}, shortened for a test). */
-    public static final long PROBE_MILLIS = 100;
+    public static final long PROBE_MILLIS = 200;
     /** Probe timeout ({@code timeoutSeconds}): a busy 2-core machine can take this long to answer. */
     private static final long PROBE_TIMEOUT_MILLIS = 2000;
-    /** Failed probes in a row before a backend leaves the rotation ({@code failureThreshold}). */
-    private static final int FAILURE_THRESHOLD = 3;
+    /**
+     * Failed probes in a row before a backend leaves the rotation ({@code failureThreshold}): a pod that turned
+     * unready still gets new requests for about a second, as it does while Kubernetes removes its endpoint.
+     */
+    private static final int FAILURE_THRESHOLD = 5;
 
     private static final Pattern FORM_CALL_SID = Pattern.compile("(?:^|&)CallSid=(CA[0-9a-f]{32})");
     private static final Pattern START_CALL_SID = Pattern.compile("\"callSid\"\\s*:\\s*\"(CA[0-9a-f]{32})\"");
