@@ -144,15 +144,7 @@ class RollingRestartTests {
                 && twilio.createdCalls().stream().allMatch(call -> call.result() != null), "every job's call ended");
 
         // A's live callers finished their script on A: greeting, two replies, their own hang-up
-        assertThat(drained.results()).allSatisfy(call -> {
-            assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
-            assertThat(call.turnLatenciesMs()).as("both replies heard").hasSize(2);
-            assertThat(ingress.streamBackend(call.callSid())).contains("a");
-            JsonNode record = record(work.resolve("calls-a"), tenant, call.callSid());
-            assertThat(record.path("endedAt").isMissingNode()).as("A wrote the call's end").isFalse();
-            assertThat(record.path("turns").findValuesAsText("text")).as("A wrote the turns")
-                    .contains("What time do you open tomorrow?").hasSizeGreaterThanOrEqualTo(4);
-        });
+        assertThat(drained.results()).allSatisfy(call -> assertFinishedOnA(call, work.resolve("calls-a"), tenant));
         // the call that came in the second before A left the rotation: taken on A if it came before the drain began,
         // else refused with the polite busy answer (by SPEC 8, not a failure: the caller hears it and may call again)
         CallResult window = early.get().results().get(0);
@@ -202,10 +194,21 @@ class RollingRestartTests {
                 .noneMatch(line -> line.contains(" ERROR ") || line.startsWith("\tat ")));
 
         System.out.printf("rolling restart: %d streams live on A at SIGTERM, %d callers finished on A, call in the"
-                + " window: %s, %d new calls on B; %d jobs placed once each, %d by A (%d of them after SIGTERM) and %d by"
-                + " B; %d campaign calls answered through draining A; A exited %d%n", streamsOnA,
+                + " window: %s, %d new calls on B; %d jobs placed once each, %d by A (%d of them after SIGTERM) and"
+                + " %d by B; %d campaign calls answered through draining A; A exited %d%n", streamsOnA,
                 drained.results().size(), windowAnswer, fresh.results().size(), JOBS, placedByA, placedByAAfter,
                 placedByB, answeredOnAAfter, exit);
+    }
+
+    /** The caller's script ran to its hang-up with both replies heard, its stream on A, and A wrote the record. */
+    private static void assertFinishedOnA(CallResult call, Path records, String tenant) {
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(call.turnLatenciesMs()).as("both replies heard").hasSize(2);
+        assertThat(ingress.streamBackend(call.callSid())).contains("a");
+        JsonNode record = record(records, tenant, call.callSid());
+        assertThat(record.path("endedAt").isMissingNode()).as("A wrote the call's end").isFalse();
+        assertThat(record.path("turns").findValuesAsText("text")).as("A wrote the turns")
+                .contains("What time do you open tomorrow?").hasSizeGreaterThanOrEqualTo(4);
     }
 
     /** @return the campaign calls whose voice webhook the ingress sent to {@code backend} */
