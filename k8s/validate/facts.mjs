@@ -75,7 +75,8 @@ export function checkFacts(objects, { repoDir, managedRedis = false }) {
       "gateway: a preStop hook must turn readiness false before SIGTERM");
     // drain (README "Graceful shutdown"): terminationGracePeriodSeconds covers the call drain (DRAIN_PERIOD), the
     // goodbye step (at most 2 x 10 s), the web server's graceful stop (SHUTDOWN_GRACE), Camel's shutdown timeout
-    // (45 s) and the preStop sleep, all read from env or the ConfigMap
+    // (45 s), the admit grace before the drain (ADMIT_GRACE, optional) and the preStop sleep, all read from env or
+    // the ConfigMap
     const cmNames = (c.envFrom ?? []).filter((e) => e.configMapRef).map((e) => e.configMapRef.name);
     expect(cmNames.length > 0 && cmNames.every((n) => configMap(n)), "gateway: config must come from a ConfigMap");
     expect((c.envFrom ?? []).some((e) => e.secretRef), "gateway: secrets must come from a Secret (envFrom)");
@@ -85,9 +86,10 @@ export function checkFacts(objects, { repoDir, managedRedis = false }) {
     expect(drain !== undefined, "gateway: DRAIN_PERIOD (call drain period) is not set");
     expect(grace !== undefined, "gateway: SHUTDOWN_GRACE (web server stop per phase) is not set");
     const preStopSleep = Number(/sleep (\d+)/.exec((c.lifecycle?.preStop?.exec?.command ?? []).join(" "))?.[1] ?? 0);
-    const needed = seconds(drain ?? "0s") + 2 * 10 + seconds(grace ?? "0s") + 45 + preStopSleep;
+    const admitGrace = setting("ADMIT_GRACE") ?? "0s";
+    const needed = seconds(admitGrace) + seconds(drain ?? "0s") + 2 * 10 + seconds(grace ?? "0s") + 45 + preStopSleep;
     expect(pod.terminationGracePeriodSeconds >= needed,
-      `gateway: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} < drain ${drain} + goodbye 20s + ${grace} + camel 45s + preStop`);
+      `gateway: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} < admit ${admitGrace} + drain ${drain} + goodbye 20s + ${grace} + camel 45s + preStop`);
     expect(envOf(c).ROLES === "gateway", "gateway: ROLES must be gateway");
     // resources
     expect(!!(c.resources?.requests?.cpu && c.resources?.requests?.memory), "gateway: cpu and memory requests");

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.intake;
 
 import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.config.NewCallAdmission;
 import io.apexvoice.gateway.redis.InboundCallGate;
 import io.apexvoice.gateway.redis.InboundCallGate.Decision;
 import io.apexvoice.gateway.redis.InboundCallGate.Outcome;
@@ -12,14 +13,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.availability.ApplicationAvailability;
-import org.springframework.boot.availability.ReadinessState;
 import org.springframework.stereotype.Component;
 
 /**
  * Exactly-once intake and admission of a new inbound call, in one Redis round trip ({@link InboundCallGate}): a
  * repeated delivery gets the TwiML the first one got; a first delivery is refused while this process is not ready
- * (readiness {@code REFUSING_TRAFFIC}: shutting down, see {@code media.CallDrain}) unless it is a campaign call that
+ * (not ready yet, or shutting down past the admit grace: {@link NewCallAdmission}) unless it is a campaign call that
  * holds its slot (its contact has answered: refusing it would lose the job), else checked against the
  * tenant's tier: the per-minute webhook rate window first, then a concurrent-call slot (released by the terminal
  * status callback or the end of the media stream). A call that already holds its slot (an outbound campaign call the
@@ -40,17 +39,17 @@ class CallAdmissionStep implements Processor {
     private final IntakeProperties properties;
     private final IntakeMetrics metrics;
     private final Clock clock;
-    private final ApplicationAvailability availability;
+    private final NewCallAdmission admission;
     private final WarmUpTenant warmUp;
 
     CallAdmissionStep(InboundCallGate gate, IntakeResponses responses, IntakeProperties properties,
-            IntakeMetrics metrics, Clock clock, ApplicationAvailability availability, WarmUpTenant warmUp) {
+            IntakeMetrics metrics, Clock clock, NewCallAdmission admission, WarmUpTenant warmUp) {
         this.gate = gate;
         this.responses = responses;
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
-        this.availability = availability;
+        this.admission = admission;
         this.warmUp = warmUp;
     }
 
@@ -61,8 +60,7 @@ class CallAdmissionStep implements Processor {
         FormBody form = exchange.getProperty(ExchangeKeys.FORM, FormBody.class);
         Instant now = Instant.now(clock);
         // not ready yet, or shutting down; the warm-up's own calls come before readiness on purpose
-        boolean draining = availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC
-                && !warmUp.owns(tenant.id());
+        boolean draining = admission.refusing() && !warmUp.owns(tenant.id());
         InboundCallGate.Request request = new InboundCallGate.Request(tenant.id(), callSid,
                 tenant.tier().callsPerMinute(), tenant.tier().maxConcurrentCalls(), draining,
                 responses.connectTwiml(tenant, callSid, form), responses.busyTwiml(tenant));

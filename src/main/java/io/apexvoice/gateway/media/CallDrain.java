@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.media;
 
 import io.apexvoice.gateway.campaigns.TwilioCallClient;
+import io.apexvoice.gateway.config.NewCallAdmission;
 import io.apexvoice.gateway.config.ShutdownProperties;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,9 +24,12 @@ import org.springframework.stereotype.Component;
  * Graceful shutdown of the calls on this process (SPEC §8). Runs when the context starts closing (SIGTERM), before
  * any lifecycle bean stops, so the web server, Camel, the media WebSocket server and Redis all stay up meanwhile:
  * <ol>
- *   <li>readiness turns {@code REFUSING_TRAFFIC} at once: {@code /health} answers 503 and the voice webhook refuses
- *       new calls with the busy answer (not a campaign call already placed, whose contact has answered);</li>
- *   <li>live calls go on until they end by themselves, for up to {@link ShutdownProperties#drainPeriod()};</li>
+ *   <li>readiness turns {@code REFUSING_TRAFFIC} at once: {@code /health} answers 503, so load balancers stop sending
+ *       here; new calls that still arrive are taken for {@link ShutdownProperties#admitGrace()} (default 0), then
+ *       the voice webhook refuses them with the busy answer (not a campaign call already placed, whose contact has
+ *       answered);</li>
+ *   <li>live calls go on until they end by themselves, for up to {@link ShutdownProperties#drainPeriod()} after
+ *       the grace;</li>
  *   <li>each call still live then hears the goodbye phrase (pre-warmed, so it plays from the TTS cache), waited for
  *       until its mark echo or {@link ShutdownProperties#goodbyeTimeout()}, and is ended: hung up through Twilio
  *       REST ({@code Status=completed}, so Twilio does not go on with the TwiML after {@code <Connect>}) when an
@@ -45,9 +49,12 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
     private final ShutdownProperties properties;
     private final ApplicationContext context;
     private final TwilioCallClient twilio;
+    private final NewCallAdmission admission;
 
-    CallDrain(ActiveCalls calls, ShutdownProperties properties, ApplicationContext context, TwilioCallClient twilio) {
+    CallDrain(ActiveCalls calls, ShutdownProperties properties, ApplicationContext context, TwilioCallClient twilio,
+            NewCallAdmission admission) {
         this.twilio = twilio;
+        this.admission = admission;
         this.calls = calls;
         this.properties = properties;
         this.context = context;
@@ -58,8 +65,10 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
         if (event.getApplicationContext() != context) {
             return;
         }
+        admission.shutdownBegins(properties.admitGrace());
         AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         try {
+            admitGrace();
             drain();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -71,6 +80,14 @@ class CallDrain implements ApplicationListener<ContextClosedEvent>, Ordered {
     @Override
     public int getOrder() {
         return Ordered.HIGHEST_PRECEDENCE + 1; // right after campaign dispatch stops claiming
+    }
+
+    /** Readiness is down; calls a load balancer still sends meanwhile are taken, and drain with the others. */
+    private void admitGrace() throws InterruptedException {
+        if (!properties.admitGrace().isZero()) {
+            log.info("shutting down: readiness down; new calls still taken for {}", properties.admitGrace());
+            Thread.sleep(properties.admitGrace().toMillis());
+        }
     }
 
     private void drain() throws InterruptedException {

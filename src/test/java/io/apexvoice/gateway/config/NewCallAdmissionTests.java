@@ -1,0 +1,47 @@
+package io.apexvoice.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apexvoice.gateway.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.availability.ApplicationAvailabilityBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+
+class NewCallAdmissionTests {
+
+    private final ApplicationAvailabilityBean availability = new ApplicationAvailabilityBean();
+    private final MutableClock clock = new MutableClock();
+    private final NewCallAdmission admission = new NewCallAdmission(availability, clock);
+
+    @Test
+    void refusesUntilReadyThenTakesCallsForTheGraceAfterShutdownBegan() {
+        clock.pin(Instant.parse("2026-12-06T10:00:00Z"));
+        readiness(ReadinessState.REFUSING_TRAFFIC);
+        assertThat(admission.refusing()).as("not ready yet").isTrue();
+        readiness(ReadinessState.ACCEPTING_TRAFFIC);
+        assertThat(admission.refusing()).as("ready").isFalse();
+
+        admission.shutdownBegins(Duration.ofSeconds(5));
+        readiness(ReadinessState.REFUSING_TRAFFIC);
+        assertThat(admission.refusing()).as("readiness down, grace running").isFalse();
+        clock.advance(Duration.ofMillis(4_999));
+        assertThat(admission.refusing()).as("last moment of the grace").isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(admission.refusing()).as("grace over").isTrue();
+    }
+
+    @Test
+    void withoutAGraceRefusesAtOnceEvenBeforeReadinessTurns() {
+        clock.pin(Instant.parse("2026-12-06T10:00:00Z"));
+        readiness(ReadinessState.ACCEPTING_TRAFFIC);
+        admission.shutdownBegins(Duration.ZERO);
+        assertThat(admission.refusing()).isTrue();
+    }
+
+    private void readiness(ReadinessState state) {
+        availability.onApplicationEvent(new AvailabilityChangeEvent<>(this, state));
+    }
+}
