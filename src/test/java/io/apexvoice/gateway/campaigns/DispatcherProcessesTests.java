@@ -59,8 +59,7 @@ class DispatcherProcessesTests {
     static void start() throws IOException {
         twilio.start(0);
         work = Files.createTempDirectory("apex-dispatchers");
-        logs = SecretScanner.childProcessLogs(DispatcherProcessesTests.class.getSimpleName()
-                + (RedisTestServer.cluster() ? "-redis-cluster" : ""));
+        logs = SecretScanner.childProcessLogs(DispatcherProcessesTests.class);
     }
 
     @AfterAll

@@ -64,12 +64,14 @@ public final class SecretScanner {
     }
 
     /**
-     * The directory {@code owner}'s child processes (other JVMs a test starts) write their {@code .log} files to, under
-     * {@code target/}, so the suite's scan reads them with the test JVMs' output; created when missing.
+     * The directory the child processes (other JVMs) of test class {@code owner} write their {@code .log} files to,
+     * under {@code target/}, one per Redis mode of the run, so the suite's scan reads them with the test JVMs'
+     * output; created when missing.
      */
-    public static Path childProcessLogs(String owner) {
+    public static Path childProcessLogs(Class<?> owner) {
+        String name = owner.getSimpleName() + (RedisTestServer.cluster() ? "-redis-cluster" : "");
         try {
-            return Files.createDirectories(Path.of("target").resolve(CHILD_PROCESS_LOGS).resolve(owner));
+            return Files.createDirectories(Path.of("target").resolve(CHILD_PROCESS_LOGS).resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
