@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.testsupport.SecretScanner;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -12,16 +11,15 @@ import org.junit.jupiter.api.Test;
 /**
  * No secret or token in any log line of the whole suite (issue 13). Runs last, in the {@code verify} phase (Surefire
  * execution {@code log-scan}), over the output every test class wrote in both test executions (single Redis and
- * Redis Cluster): the configured secrets of {@code src/main} and {@code src/test} and the secret shapes of
- * {@link SecretScanner}. Not named {@code *Tests}, so the other executions never run it before there are logs.
+ * Redis Cluster) and the logs of the gateway processes tests start ({@link SecretScanner#suiteLogs}): the configured
+ * secrets of {@code src/main} and {@code src/test} and the secret shapes of {@link SecretScanner}. Not named
+ * {@code *Tests}, so the other executions never run it before there are logs.
  */
 class SuiteLogsSecretScan {
 
     @Test
     void noLogLineOfTheSuiteHoldsASecret() {
-        List<Path> logs = new ArrayList<>();
-        logs.addAll(SecretScanner.files(Path.of("target/surefire-reports"), "-output.txt"));
-        logs.addAll(SecretScanner.files(Path.of("target/surefire-reports-redis-cluster"), "-output.txt"));
+        List<Path> logs = SecretScanner.suiteLogs(Path.of("target"));
         Set<String> secrets = SecretScanner.secretsIn(List.of(Path.of("src/main"), Path.of("src/test")));
         SecretScanner.Report report = SecretScanner.scan(logs, secrets);
 

@@ -38,12 +38,16 @@ public class IntakeResponses {
      * call the contact's variables (names validated at intake).
      */
     String connectTwiml(Tenant tenant, CallSid callSid, FormBody form) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        if (isOutbound(form)) {
+            campaigns.callLink(tenant.id(), callSid).ifPresent(link -> variables.putAll(link.variables()));
+        }
+        variables.remove(TENANT_PARAMETER);
+        variables.remove(TOKEN_PARAMETER);
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(TENANT_PARAMETER, tenant.id().value());
-        parameters.put(TOKEN_PARAMETER, tokens.issue(callSid, tenant.id()));
-        if (isOutbound(form)) {
-            campaigns.callLink(tenant.id(), callSid).ifPresent(link -> link.variables().forEach(parameters::putIfAbsent));
-        }
+        parameters.put(TOKEN_PARAMETER, tokens.issue(callSid, tenant.id(), variables));
+        parameters.putAll(variables);
         return Twiml.connectStream(endpoints.mediaStreamUrl(), parameters, tenant.fallbackPhrase(),
                 tenant.voice().language());
     }

@@ -10,14 +10,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-call media stream tokens: {@code <expiry epoch s>.<base64url HMAC-SHA256(secret, callSid|tenant|expiry)>}.
- * Issued in the TwiML {@code <Parameter name="token">}, checked on the stream's {@code start} so only a call that
- * came through a signed webhook can open a media session.
+ * Per-call media stream tokens: {@code <expiry epoch s>.<base64url HMAC-SHA256(secret, callSid|tenant|expiry|
+ * parameters)>}, where parameters are the call's other TwiML {@code <Parameter>}s (an outbound call's variables),
+ * sorted by name, each name and value length-prefixed. Issued in the TwiML {@code <Parameter name="token">}, checked
+ * on the stream's {@code start} so only a call that came through a signed webhook can open a media session, and only
+ * with the parameters it was given (a token holder cannot add or change variables that reach the prompt).
  */
 @Component
 public class StreamTokens {
@@ -34,13 +38,19 @@ public class StreamTokens {
         this.clock = clock;
     }
 
-    public String issue(CallSid callSid, TenantId tenant) {
+    /**
+     * @param parameters the call's other stream parameters (not the tenant or token ones, which are skipped)
+     */
+    public String issue(CallSid callSid, TenantId tenant, Map<String, String> parameters) {
         long expiry = Instant.now(clock).plus(validity).getEpochSecond();
-        return expiry + "." + sign(callSid, tenant, expiry);
+        return expiry + "." + sign(callSid, tenant, expiry, parameters);
     }
 
-    /** True when the token was issued by a process sharing this secret, for this call and tenant, and not expired. */
-    public boolean verify(String token, CallSid callSid, TenantId tenant) {
+    /**
+     * True when the token was issued by a process sharing this secret, for this call, tenant and stream parameters
+     * (the start's {@code customParameters}; the tenant and token ones are skipped), and is not expired.
+     */
+    public boolean verify(String token, CallSid callSid, TenantId tenant, Map<String, String> parameters) {
         if (token == null) {
             return false;
         }
@@ -57,16 +67,23 @@ public class StreamTokens {
         if (Instant.now(clock).getEpochSecond() > expiry) {
             return false;
         }
-        byte[] expected = sign(callSid, tenant, expiry).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = sign(callSid, tenant, expiry, parameters).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private String sign(CallSid callSid, TenantId tenant, long expiry) {
+    private String sign(CallSid callSid, TenantId tenant, long expiry, Map<String, String> parameters) {
+        StringBuilder signed = new StringBuilder(callSid.value()).append('|').append(tenant.value()).append('|')
+                .append(expiry);
+        new TreeMap<>(parameters).forEach((name, value) -> {
+            if (!name.equals(IntakeResponses.TENANT_PARAMETER) && !name.equals(IntakeResponses.TOKEN_PARAMETER)) {
+                signed.append('|').append(name.length()).append(':').append(name)
+                        .append(value.length()).append(':').append(value);
+            }
+        });
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            byte[] digest = mac.doFinal((callSid.value() + "|" + tenant.value() + "|" + expiry)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal(signed.toString().getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -5,7 +5,6 @@ import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
 import io.apexvoice.gateway.call.CallVariables;
 import io.apexvoice.gateway.records.LatencySamples;
-import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.tenants.Tenant;
@@ -41,7 +40,6 @@ import org.slf4j.MDC;
 public final class CallRuntime implements SttListener {
 
     private static final Logger log = LoggerFactory.getLogger(CallRuntime.class);
-    private static final Duration BEGIN_WAIT = Duration.ofSeconds(10);
     private static final Duration SESSION_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final CallSid callSid;
@@ -57,7 +55,6 @@ public final class CallRuntime implements SttListener {
     private boolean replyInterrupted;
     private volatile long speechStartedNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final CompletableFuture<Void> begun = new CompletableFuture<>();
     private volatile boolean lastWords;
     private volatile SttStream stt;
     /** The socket's event loop (null when the call was started off a Vert.x thread, as in some tests). */
@@ -90,19 +87,11 @@ public final class CallRuntime implements SttListener {
     }
 
     /**
-     * Writes the session, opens the STT stream and plays the greeting at once (non-blocking: called on the socket's
-     * event loop, so the STT socket and the call's Redis traffic share it). The session store runs a call's writes in
-     * the order asked, so the session exists before any turn, history write or {@link #end} reaches it. A session
-     * that cannot be written (Redis down) is logged: the call goes on without it.
+     * Opens the STT stream and plays the greeting at once (non-blocking: called on the socket's event loop, so the
+     * STT socket and the call's Redis traffic share it). The call's session was opened before (by
+     * {@link MediaCallFactory#claim}), so it exists before any turn, history write or {@link #end} reaches it.
      */
     void begin(Map<String, String> variables) {
-        services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables))
-                .whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        logged(() -> log.warn("call session not stored: {}", failure.getMessage()));
-                    }
-                    begun.complete(null);
-                });
         stt = services.speechToTextFor(tenant.id()).open(callSid, tenant.voice().language(), this);
         say(CallVariables.render(tenant.greeting(), variables));
     }
@@ -304,13 +293,6 @@ public final class CallRuntime implements SttListener {
         }
         if (!ended.compareAndSet(false, true)) {
             return;
-        }
-        try {
-            begun.get(BEGIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("ending call before its session was written");
         }
         logged(() -> cleanUp(reason));
     }

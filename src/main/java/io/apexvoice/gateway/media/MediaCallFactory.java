@@ -3,17 +3,24 @@ package io.apexvoice.gateway.media;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.intake.IntakeResponses;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
+import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /** Verifies a stream's start and assembles the call runtime behind it. */
 @Component
 class MediaCallFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaCallFactory.class);
 
     private final StreamAuthenticator authenticator;
     private final CallServices services;
@@ -31,8 +38,28 @@ class MediaCallFactory {
     }
 
     /**
-     * Registers and begins the call (session, STT, greeting) without blocking: called on the socket's event loop. A
-     * stream re-opened for the same CallSid replaces the previous runtime, which is ended on the new call's lane.
+     * Opens the call's session (without blocking), which a call's stream token allows once: a token is valid for
+     * minutes, so a second stream of the same call (its token replayed, while the call is live or after it ended, on
+     * this process or another) finds the session there and is refused.
+     *
+     * @return true when this is the call's first stream, or when Redis could not answer (the call goes on without a
+     *         session, as it would after losing it); false when a stream of this call started before
+     */
+    CompletableFuture<Boolean> claim(CallSid callSid, Tenant tenant, Start start) {
+        return services.sessions.open(CallSession.start(callSid, tenant.id(), tenant.id().value(), variables(start)))
+                .exceptionally(failure -> {
+                    try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
+                            MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
+                        log.warn("call session not stored: {}", failure.getMessage());
+                    }
+                    return true;
+                });
+    }
+
+    /**
+     * Registers and begins the call (STT, greeting) without blocking, once {@link #claim} opened its session: called
+     * on the socket's event loop. Should a runtime of the same CallSid still be registered (a claim Redis could not
+     * answer), it is ended on the new call's lane.
      *
      * @param out         this call's socket
      * @param closeSocket closes this call's socket (used when the call ends from elsewhere)
@@ -45,11 +72,16 @@ class MediaCallFactory {
                         services.properties.playbackLead());
         CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);
         services.activeCalls.add(call).ifPresent(previous -> call.onLane(() -> previous.end("stream replaced")));
+        call.begin(variables(start));
+        return call;
+    }
+
+    /** The start's parameters without the tenant and the token: the call's variables. */
+    private static Map<String, String> variables(Start start) {
         Map<String, String> variables = new LinkedHashMap<>(start.customParameters());
         variables.remove(IntakeResponses.TOKEN_PARAMETER);
         variables.remove(IntakeResponses.TENANT_PARAMETER);
-        call.begin(variables);
-        return call;
+        return variables;
     }
 
     /** This event loop's playout; called on the loop's thread. */

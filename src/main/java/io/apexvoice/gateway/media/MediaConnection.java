@@ -6,9 +6,12 @@ import io.apexvoice.gateway.media.TwilioMessage.Mark;
 import io.apexvoice.gateway.media.TwilioMessage.Media;
 import io.apexvoice.gateway.media.TwilioMessage.Start;
 import io.apexvoice.gateway.media.TwilioMessage.Stop;
+import io.apexvoice.gateway.tenants.Tenant;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -42,6 +45,8 @@ final class MediaConnection {
     private Buffer fragments;
     private boolean binaryMessage;
     private boolean oversized;
+    /** A start passed the authenticator: the call begins (or is refused) once its session is claimed. */
+    private boolean started;
     private volatile CallRuntime call;
     private volatile String endReason = "socket closed";
     private volatile boolean closed;
@@ -121,8 +126,11 @@ final class MediaConnection {
 
     /** The socket closed (either side): ends the call. Runs on a worker thread (the route's CLOSE exchange). */
     void onClosed() {
-        closed = true;
-        CallRuntime current = call;
+        CallRuntime current;
+        synchronized (this) {
+            closed = true;
+            current = call;
+        }
         if (current != null) {
             current.end(endReason);
         }
@@ -135,9 +143,12 @@ final class MediaConnection {
         }
         CallRuntime current = call;
         if (current == null) {
-            if (!(message instanceof TwilioMessage.Connected)) {
+            if (started && message instanceof Stop) {
+                endReason = "stop";
+                close(1000, "stream stopped");
+            } else if (!started && !(message instanceof TwilioMessage.Connected)) {
                 malformed("before_start");
-            }
+            } // else: audio while the session is being claimed, before the call begins: dropped
             return;
         }
         if (!streamSidMatches(message)) {
@@ -156,25 +167,59 @@ final class MediaConnection {
         }
     }
 
+    /**
+     * A verified start first claims the call's session (one Redis round trip; audio meanwhile is dropped), then the
+     * call begins on this socket's event loop; a call whose stream started before is refused like a bad token.
+     */
     private void onStart(Start start) {
-        if (call != null) {
+        if (started) {
             malformed("second_start");
             return;
         }
         StreamAuthenticator.Verdict verdict = calls.authenticate(start, upgradeSignature);
         if (verdict.tenant().isEmpty()) {
-            services.metrics.rejected(verdict.reason());
-            log.warn("media stream refused at start: {}", verdict.reason());
-            close(1008, "policy violation");
+            refuse(verdict.reason());
             return;
         }
-        // the event loop serves many calls: the call's log context is set only around its own work
-        try (MDC.MDCCloseable tenant = MDC.putCloseable("tenant", verdict.tenant().get().id().value());
-                MDC.MDCCloseable callSid = MDC.putCloseable("callSid", start.callSid())) {
-            streamSid = start.streamSid();
-            call = calls.start(CallSid.of(start.callSid()), verdict.tenant().get(), start, out(),
-                    () -> close(1000, "call ended"));
+        started = true;
+        streamSid = start.streamSid();
+        Tenant tenant = verdict.tenant().get();
+        CallSid callSid = CallSid.of(start.callSid());
+        Context loop = Vertx.currentContext();
+        calls.claim(callSid, tenant, start).thenAccept(first -> {
+            if (loop == null) {
+                begin(callSid, tenant, start, first);
+            } else {
+                loop.runOnContext(v -> begin(callSid, tenant, start, first));
+            }
+        });
+    }
+
+    private void begin(CallSid callSid, Tenant tenant, Start start, boolean first) {
+        if (!first) {
+            refuse("stream_already_started");
+            return;
         }
+        CallRuntime begun;
+        boolean socketGone;
+        // the event loop serves many calls: the call's log context is set only around its own work
+        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", tenant.id().value());
+                MDC.MDCCloseable c = MDC.putCloseable("callSid", callSid.value())) {
+            synchronized (this) {
+                begun = calls.start(callSid, tenant, start, out(), () -> close(1000, "call ended"));
+                call = begun;
+                socketGone = closed;
+            }
+        }
+        if (socketGone) { // closed while the session was claimed: the call ends as if it had closed just now
+            begun.end(endReason);
+        }
+    }
+
+    private void refuse(String reason) {
+        services.metrics.rejected(reason);
+        log.warn("media stream refused at start: {}", reason);
+        close(1008, "policy violation");
     }
 
     private boolean streamSidMatches(TwilioMessage message) {

@@ -17,9 +17,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides whether a stream's {@code start} may open a call (SPEC §6): the tenant parameter names an existing,
- * active tenant; the {@code token} parameter is the one the voice webhook issued for this CallSid and tenant, not
- * expired; and when the WebSocket upgrade carried {@code X-Twilio-Signature}, it is valid for the public media URL
- * (PROTOCOLS 2.1). Anything else: the stream is closed with 1008 and nothing is opened.
+ * active tenant; the {@code token} parameter is the one the voice webhook issued for this CallSid, tenant and
+ * other parameters, not expired; and when the WebSocket upgrade carried {@code X-Twilio-Signature}, it is valid for
+ * the public media URL (PROTOCOLS 2.1). Anything else: the stream is closed with 1008 and nothing is opened. (That a
+ * token opens its call once is checked next, by {@link MediaCallFactory#claim}.)
  */
 @Component
 class StreamAuthenticator {
@@ -58,7 +59,7 @@ class StreamAuthenticator {
             return rejected("unknown_tenant");
         }
         String token = start.customParameters().get(IntakeResponses.TOKEN_PARAMETER);
-        if (!tokens.verify(token, CallSid.of(start.callSid()), tenant.get().id())) {
+        if (!tokens.verify(token, CallSid.of(start.callSid()), tenant.get().id(), start.customParameters())) {
             return rejected("invalid_token");
         }
         if (upgradeSignature != null) {

@@ -75,18 +75,23 @@ public class SessionStore {
         this.redis = redis;
     }
 
-    /** Writes the session without a TTL, replacing any earlier session of the call. */
-    public CompletableFuture<Void> open(CallSession session) {
+    /**
+     * Writes the session without a TTL unless the call has a session already ({@code SET NX}): a call's session is
+     * opened once, by its first stream (live or ended, an earlier session is never replaced).
+     *
+     * @return true when written; false when the call had a session (nothing is written then)
+     */
+    public CompletableFuture<Boolean> open(CallSession session) {
         String key = keys.session(session.callSid());
         String json = toJson(session);
-        projections.put(key, session);
-        CompletableFuture<Void> opened = inOrder(key, () -> send(Request.cmd(Command.SET).arg(key).arg(json))
-                .thenRun(() -> written.put(key, json)));
-        return opened.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                projections.remove(key);
+        return inOrder(key, () -> send(Request.cmd(Command.SET).arg(key).arg(json).arg("NX")).thenApply(reply -> {
+            if (reply == null) {
+                return false;
             }
-        });
+            written.put(key, json);
+            projections.put(key, session);
+            return true;
+        }));
     }
 
     /**

@@ -32,12 +32,14 @@ import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.apexvoice.gateway.testsupport.SecretScanner;
 import io.vertx.core.Vertx;
 
 /**
  * Three dispatcher processes (separate JVMs running the gateway jar's main class with {@code ROLES=dispatcher})
  * on one Redis and one Twilio account: every job is placed exactly once, the account's CPS holds across the
- * processes, and more than one of them places calls. They share nothing but Redis.
+ * processes, and more than one of them places calls. They share nothing but Redis. Their logs go where the suite's
+ * secret scan reads them ({@link SecretScanner#childProcessLogs}).
  */
 class DispatcherProcessesTests {
 
@@ -51,11 +53,13 @@ class DispatcherProcessesTests {
             TwilioRestSimulator.Settings.defaults().withAccount(ACCOUNT, TOKEN).withCps(1000).withAnswer("busy", 1, 1));
     private static final List<Process> processes = new ArrayList<>();
     private static Path work;
+    private static Path logs;
 
     @BeforeAll
     static void start() throws IOException {
         twilio.start(0);
         work = Files.createTempDirectory("apex-dispatchers");
+        logs = SecretScanner.childProcessLogs(DispatcherProcessesTests.class);
     }
 
     @AfterAll
@@ -134,7 +138,7 @@ class DispatcherProcessesTests {
                 "camel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml",
                 "spring.jmx.enabled=false", "camel.main.jmx-enabled=false")
                 .forEach(setting -> command.add(arg.apply(setting)));
-        File log = work.resolve("dispatcher-" + index + ".log").toFile();
+        File log = logs.resolve("dispatcher-" + index + ".log").toFile();
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
 
@@ -144,7 +148,7 @@ class DispatcherProcessesTests {
 
     private static long logLines(int index, String text) {
         try {
-            Path log = work.resolve("dispatcher-" + index + ".log");
+            Path log = logs.resolve("dispatcher-" + index + ".log");
             return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(text)).count() : 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -45,6 +45,7 @@ import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.ReadinessLoadBalancer;
 import io.apexvoice.gateway.testsupport.ReadinessLoadBalancer.Backend;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.apexvoice.gateway.testsupport.SecretScanner;
 import io.vertx.core.Vertx;
 
 /**
@@ -114,15 +115,16 @@ class RollingRestartTests {
         groq.start(0);
         twilio.start(0);
         Path work = Files.createTempDirectory("apex-rolling");
-        System.out.println("rolling restart: gateway logs in " + work);
+        Path logs = SecretScanner.childProcessLogs(RollingRestartTests.class); // read by the suite's secret scan
+        System.out.println("rolling restart: gateway logs in " + logs);
         String prefix = RandomIds.tenant().value().substring(0, 8);
         String tenant = prefix + "-0";
         Files.writeString(work.resolve("tenants.yaml"), CampaignFixture.tenantsYaml(prefix, 100, 1));
         Backend a = new Backend("a", FreePorts.next(), FreePorts.next());
         Backend b = new Backend("b", FreePorts.next(), FreePorts.next());
         ingress = new ReadinessLoadBalancer(vertx, List.of(a, b));
-        GatewayProcess podA = GatewayProcess.start("a", work, settings(a, work));
-        GatewayProcess podB = GatewayProcess.start("b", work, settings(b, work));
+        GatewayProcess podA = GatewayProcess.start("a", logs, settings(a, work));
+        GatewayProcess podB = GatewayProcess.start("b", logs, settings(b, work));
         gateways.addAll(List.of(podA, podB));
         Await.until(Duration.ofSeconds(100), () -> ingress.ready("a") && ingress.ready("b"), "both gateways ready");
 

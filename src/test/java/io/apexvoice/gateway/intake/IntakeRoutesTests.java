@@ -165,7 +165,7 @@ class IntakeRoutesTests {
         assertThat(twiml).contains("<Connect><Stream url=\"wss://gw.example.com/twilio/media\">")
                 .contains("<Parameter name=\"tenant\" value=\"" + ACME + "\"/>")
                 .containsPattern("</Connect><Say language=\"en-US\">[^<]+</Say><Hangup/></Response>$");
-        assertThat(streamTokens.verify(parameter(twiml, "token"), call, TenantId.of(ACME))).isTrue();
+        assertThat(streamTokens.verify(parameter(twiml, "token"), call, TenantId.of(ACME), Map.of())).isTrue();
 
         CallRecord record = records.find(TenantId.of(ACME), call).orElseThrow();
         assertThat(record.direction()).isEqualTo("inbound");
@@ -310,7 +310,8 @@ class IntakeRoutesTests {
 
         assertThat(deliveries).hasSize(980);
         assertThat(answers).hasSize(100).allSatisfy((call, twimls) -> assertThat(twimls).singleElement()
-                .satisfies(twiml -> assertThat(streamTokens.verify(streamToken(twiml), call, TenantId.of(STORM)))
+                .satisfies(twiml -> assertThat(streamTokens.verify(streamToken(twiml), call, TenantId.of(STORM),
+                        Map.of()))
                         .as("the TwiML's stream token is this call's").isTrue()));
         try (Stream<Path> files = Files.list(RECORDS.resolve(STORM))) {
             assertThat(files.map(f -> f.getFileName().toString().replace(".json", "")).sorted())

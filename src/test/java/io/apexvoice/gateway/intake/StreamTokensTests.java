@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StreamTokensTests {
@@ -23,29 +24,45 @@ class StreamTokensTests {
 
     @Test
     void verifiesItsOwnTokenForTheSameCallAndTenant() {
-        String token = tokens("s3cret", NOW).issue(CALL, ACME);
+        String token = tokens("s3cret", NOW).issue(CALL, ACME, Map.of());
 
-        assertThat(tokens("s3cret", NOW.plusSeconds(60)).verify(token, CALL, ACME)).isTrue();
+        assertThat(tokens("s3cret", NOW.plusSeconds(60)).verify(token, CALL, ACME, Map.of())).isTrue();
     }
 
     @Test
     void rejectsAnotherCallAnotherTenantAnotherSecretOrExpiry() {
-        String token = tokens("s3cret", NOW).issue(CALL, ACME);
+        String token = tokens("s3cret", NOW).issue(CALL, ACME, Map.of());
 
-        assertThat(tokens("s3cret", NOW).verify(token, CallSid.of("CA0123456789abcdef0123456789abcde0"), ACME))
+        assertThat(tokens("s3cret", NOW).verify(token, CallSid.of("CA0123456789abcdef0123456789abcde0"), ACME,
+                Map.of()))
                 .isFalse();
-        assertThat(tokens("s3cret", NOW).verify(token, CALL, TenantId.of("globex"))).isFalse();
-        assertThat(tokens("other", NOW).verify(token, CALL, ACME)).isFalse();
-        assertThat(tokens("s3cret", NOW.plus(Duration.ofMinutes(6))).verify(token, CALL, ACME)).isFalse();
+        assertThat(tokens("s3cret", NOW).verify(token, CALL, TenantId.of("globex"), Map.of())).isFalse();
+        assertThat(tokens("other", NOW).verify(token, CALL, ACME, Map.of())).isFalse();
+        assertThat(tokens("s3cret", NOW.plus(Duration.ofMinutes(6))).verify(token, CALL, ACME, Map.of())).isFalse();
     }
 
     @Test
     void rejectsGarbage() {
         StreamTokens tokens = tokens("s3cret", NOW);
 
-        assertThat(tokens.verify(null, CALL, ACME)).isFalse();
-        assertThat(tokens.verify("", CALL, ACME)).isFalse();
-        assertThat(tokens.verify("abc.def", CALL, ACME)).isFalse();
-        assertThat(tokens.verify("99999999999.", CALL, ACME)).isFalse();
+        assertThat(tokens.verify(null, CALL, ACME, Map.of())).isFalse();
+        assertThat(tokens.verify("", CALL, ACME, Map.of())).isFalse();
+        assertThat(tokens.verify("abc.def", CALL, ACME, Map.of())).isFalse();
+        assertThat(tokens.verify("99999999999.", CALL, ACME, Map.of())).isFalse();
+    }
+
+    @Test
+    void bindsTheOtherStreamParametersButNotTheTenantAndTokenOnes() {
+        String token = tokens("s3cret", NOW).issue(CALL, ACME, Map.of("name", "Ada", "plan", "gold"));
+        StreamTokens verifier = tokens("s3cret", NOW);
+
+        assertThat(verifier.verify(token, CALL, ACME, Map.of("plan", "gold", "name", "Ada", "tenant", "acme",
+                "token", token))).isTrue();
+        assertThat(verifier.verify(token, CALL, ACME, Map.of("name", "Eve", "plan", "gold"))).isFalse();
+        assertThat(verifier.verify(token, CALL, ACME, Map.of("name", "Ada"))).isFalse();
+        assertThat(verifier.verify(token, CALL, ACME, Map.of("name", "Ada", "plan", "gold", "x", ""))).isFalse();
+        assertThat(verifier.verify(token, CALL, ACME, Map.of("name", "Adaplan", "plan", "gold"))).isFalse();
+        assertThat(verifier.verify(tokens("s3cret", NOW).issue(CALL, ACME, Map.of("a", "b|c")), CALL, ACME,
+                Map.of("a", "b", "c", ""))).isFalse();
     }
 }

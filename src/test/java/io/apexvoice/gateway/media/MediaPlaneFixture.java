@@ -33,7 +33,12 @@ final class MediaPlaneFixture {
     static final String PUBLIC_BASE = "https://gw.example.com";
     static final String AUTH_TOKEN = "media-plane-test-token";
 
+    static final String API_KEY = "media-key";
+    static final String OTHER_API_KEY = "other-media-key";
+
     final String tenant = RandomIds.tenant().value();
+    /** A second tenant with a key of its own, for cross-tenant tests. */
+    final String otherTenant = RandomIds.tenant().value();
     final int mediaPort = FreePorts.next();
     final Vertx vertx = Vertx.vertx();
     final DeepgramSimulator deepgram = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
@@ -62,12 +67,16 @@ final class MediaPlaneFixture {
                       - id: %s
                         name: Media test tenant
                         tier: test
+                        twilio: { numbers: ["+14155550100"] }
                         voice: { name: en-US-JennyNeural, language: en-US }
                         prompt: "You are a test assistant."
                         greeting: "%s"
                         fallbackPhrase: "Sorry, please hold on."
                         apiKeys: ["%s"]
-                    """.formatted(tenant, greeting, ApiKeyHash.of("media-key").encoded()));
+                      - { id: %s, name: Other tenant, tier: test, voice: { name: en-US-JennyNeural, language: en-US },
+                          prompt: "Another.", greeting: "Hi.", fallbackPhrase: "One moment.", apiKeys: ["%s"] }
+                    """.formatted(tenant, greeting, ApiKeyHash.of(API_KEY).encoded(), otherTenant,
+                    ApiKeyHash.of(OTHER_API_KEY).encoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,7 +117,12 @@ final class MediaPlaneFixture {
 
     /** The stream token the signed voice webhook of {@code callSid} answers with (its TwiML's parameter). */
     String streamToken(GatewayTestClient webhooks, CallSid callSid) {
-        HttpResponse<String> twiml = webhooks.postSigned(AUTH_TOKEN, "/twilio/" + tenant + "/voice",
+        return streamToken(webhooks, tenant, callSid);
+    }
+
+    /** The stream token the signed voice webhook of {@code callSid} to {@code tenantId} answers with. */
+    String streamToken(GatewayTestClient webhooks, String tenantId, CallSid callSid) {
+        HttpResponse<String> twiml = webhooks.postSigned(AUTH_TOKEN, "/twilio/" + tenantId + "/voice",
                 GatewayTestClient.form("CallSid", callSid.value(), "CallStatus", "ringing", "From", "+14155550123",
                         "To", "+14155550100"));
         String marker = "<Parameter name=\"token\" value=\"";

@@ -52,6 +52,24 @@ class SessionStoreTests {
     }
 
     @Test
+    void opensACallsSessionOnceAndNeverReplacesIt() {
+        CallSession first = openNew();
+        CallSid call = first.callSid();
+        sessions.appendTurns(call, List.of(Turn.user("hello"))).join();
+        sessions.close(call).join();
+
+        boolean reopened = sessions.open(CallSession.start(call, first.tenantId(), "v2", Map.of("name", "Eve")))
+                .join();
+
+        assertThat(reopened).isFalse();
+        assertThat(sessions.find(call).join()).hasValueSatisfying(session -> {
+            assertThat(session.variables()).isEmpty();
+            assertThat(session.turns()).containsExactly(Turn.user("hello"));
+        });
+        assertThat(redis.ttlSeconds(redis.keys.session(call))).isPositive();
+    }
+
+    @Test
     void storesTheSessionAsJson() {
         CallSession session = openNew();
 

@@ -73,6 +73,12 @@ public final class GatewayTestClient {
         return send(request.build());
     }
 
+    public HttpResponse<String> delete(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(localBase + path)).DELETE();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     public static String encode(Map<String, List<String>> form) {
         return form.entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)

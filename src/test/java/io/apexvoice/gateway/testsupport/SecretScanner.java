@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 public final class SecretScanner {
 
     private static final int MIN_SECRET_LENGTH = 8;
+    private static final String CHILD_PROCESS_LOGS = "child-process-logs";
     private static final List<Pattern> LITERALS_IN_SOURCES = List.of(
             // FOO_TOKEN = "value", authToken = "value", apiKey = "value"
             Pattern.compile("(?i)\\b\\w*(?:token|secret|password|key)\\w*\\s*=\\s*\"([^\"\\s]{8,})\""),
@@ -47,6 +48,33 @@ public final class SecretScanner {
     }
 
     private SecretScanner() {
+    }
+
+    /**
+     * Every log a test run leaves under {@code target}: the test JVMs' output of both test executions
+     * ({@code surefire-reports*}{@code /*-output.txt}) and the logs of the processes tests start
+     * ({@link #childProcessLogs}).
+     */
+    public static List<Path> suiteLogs(Path target) {
+        List<Path> logs = new ArrayList<>();
+        logs.addAll(files(target.resolve("surefire-reports"), "-output.txt"));
+        logs.addAll(files(target.resolve("surefire-reports-redis-cluster"), "-output.txt"));
+        logs.addAll(files(target.resolve(CHILD_PROCESS_LOGS), ".log"));
+        return logs;
+    }
+
+    /**
+     * The directory the child processes (other JVMs) of test class {@code owner} write their {@code .log} files to,
+     * under {@code target/}, one per Redis mode of the run, so the suite's scan reads them with the test JVMs'
+     * output; created when missing.
+     */
+    public static Path childProcessLogs(Class<?> owner) {
+        String name = owner.getSimpleName() + (RedisTestServer.cluster() ? "-redis-cluster" : "");
+        try {
+            return Files.createDirectories(Path.of("target").resolve(CHILD_PROCESS_LOGS).resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The literal secret values configured in the {@code .java}, {@code .yml} and {@code .yaml} files under roots. */

@@ -42,4 +42,24 @@ class SecretScannerTests {
         assertThat(hits).extracting(SecretScanner.Hit::what).noneMatch(what -> what.contains("local-dev-groq-key")
                 || what.contains("sk-live-abcdef"));
     }
+
+    @Test
+    void theSuiteScanReadsTheLogsOfChildProcessesAndFindsASecretOneOfThemLogged() throws IOException {
+        Path target = dir.resolve("target");
+        Files.createDirectories(target.resolve("surefire-reports"));
+        Files.writeString(target.resolve("surefire-reports/ATests-output.txt"), "INFO clean\n");
+        Path child = Files.createDirectories(target.resolve("child-process-logs/SomeProcessesTests"));
+        Path leaked = Files.writeString(child.resolve("dispatcher-1.log"),
+                "INFO started\nWARN Twilio said 401 for token processes-test-token\n");
+        Set<String> secrets = SecretScanner.secretsIn(List.of(Path.of("src/main"), Path.of("src/test")));
+
+        List<Path> logs = SecretScanner.suiteLogs(target);
+        List<SecretScanner.Hit> hits = SecretScanner.scan(logs, secrets).hits();
+
+        assertThat(logs).contains(leaked);
+        assertThat(hits).singleElement().satisfies(hit -> {
+            assertThat(hit.file()).isEqualTo(leaked);
+            assertThat(hit.line()).isEqualTo(2);
+        });
+    }
 }
