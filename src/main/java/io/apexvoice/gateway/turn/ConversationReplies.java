@@ -65,7 +65,7 @@ public class ConversationReplies {
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        this.breaker = properties.circuitBreaker().newBreaker("llm");
+        this.breaker = properties.circuitBreaker().newBreaker("llm", meters);
     }
 
     /**
