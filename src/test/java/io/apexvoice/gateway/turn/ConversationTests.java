@@ -216,6 +216,21 @@ class ConversationTests {
     }
 
     @Test
+    void aReplyThatHangsBeforeItsFirstSentenceEndsInTheFallbackPhraseAtTheBudget() {
+        // tokens come, then nothing: the budget, not the stall timeout (longer), ends the wait for a sentence
+        FIXTURE.groq().configure(s -> s.withHangAfterTokens(2));
+        double before = fallbacks("llm_no_sentence");
+        CallResult call = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"), waitForAgent(),
+                new ScriptStep.Hangup());
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(fallbacks("llm_no_sentence")).isEqualTo(before + 1);
+        assertThat(sessions.find(CallSid.of(call.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
+                .contains("Sorry, please hold on.").noneMatch(text -> text.contains("nine to five"));
+        Await.until(Duration.ofSeconds(5), () -> FIXTURE.groq().openStreams() == 0, "the hung stream to be closed");
+    }
+
+    @Test
     void anLlmOutageEndsInTheFallbackPhraseNotSilence() {
         FIXTURE.groq().configure(s -> s.withFailNext(503, 1000));
         CallResult call = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"), waitForAgent(),
