@@ -150,8 +150,9 @@ class ConversationTests {
 
             assertThat(outage.outcome()).as(outage.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
             assertThat(outage.turnLatenciesMs()).hasSize(1);
+            // the reply the TTS could not voice is not remembered as said: the caller heard the fallback phrase
             assertThat(sessions.find(CallSid.of(outage.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
-                    .contains("Sorry, please hold on.");
+                    .contains("Sorry, please hold on.").noneMatch(text -> text.contains("nine to five"));
             assertThat(meters.find("apex.turn.fallbacks").tag("reason", "tts_failed").counter()).isNotNull();
         } finally {
             FIXTURE.azure().reset();
