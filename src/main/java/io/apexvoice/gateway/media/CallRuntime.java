@@ -389,21 +389,23 @@ public final class CallRuntime implements SttListener {
     }
 
     /**
-     * Ends the agent's current reply in the transcript: all of it when it was not interrupted, else only the
-     * sentences whose marks came back as played, flagged interrupted.
+     * Ends the agent's current reply in the transcript: all of it when it was not interrupted (but sentences whose
+     * speech failed: the caller did not hear them), else only the sentences whose marks came back as played, flagged
+     * interrupted.
      *
      * @return that turn, for the session history; null when there was no reply with words
      */
     private Turn endReply() {
         Turn turn;
         synchronized (this) {
-            if (reply == null || reply.sentences().isEmpty()) {
+            List<String> voiced = reply == null ? List.of() : reply.sentencesVoiced();
+            if (voiced.isEmpty()) {
                 reply = null;
                 return null;
             }
             List<String> heard = playback.tracker().drainHeard();
             turn = replyInterrupted ? new Turn(Turn.Role.assistant, String.join(" ", heard), true)
-                    : Turn.assistant(String.join(" ", reply.sentences()));
+                    : Turn.assistant(String.join(" ", voiced));
             reply = null;
             replyInterrupted = false;
             transcript.add(turn);

@@ -111,6 +111,14 @@ public final class SentencePlayer {
         return slots.stream().map(slot -> slot.text).toList();
     }
 
+    /**
+     * The sentences added so far but those whose speech failed (not heard, or only a fragment of it): what the reply
+     * may be remembered as having said.
+     */
+    public synchronized List<String> sentencesVoiced() {
+        return slots.stream().filter(slot -> slot.failure == null).map(slot -> slot.text).toList();
+    }
+
     /** Completes with the mark names sent (null for a sentence that failed or was cleared), in order. */
     public CompletableFuture<List<String>> done() {
         return done;

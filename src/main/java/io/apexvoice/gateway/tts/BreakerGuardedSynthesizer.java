@@ -3,6 +3,7 @@ package io.apexvoice.gateway.tts;
 import io.apexvoice.gateway.tenants.Voice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.apexvoice.gateway.config.CircuitBreakerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -17,9 +18,9 @@ final class BreakerGuardedSynthesizer implements SpeechSynthesizer {
     private final SpeechSynthesizer provider;
     private final CircuitBreaker breaker;
 
-    BreakerGuardedSynthesizer(SpeechSynthesizer provider, CircuitBreakerSettings settings) {
+    BreakerGuardedSynthesizer(SpeechSynthesizer provider, CircuitBreakerSettings settings, MeterRegistry meters) {
         this.provider = provider;
-        this.breaker = settings.newBreaker("tts-" + provider.provider());
+        this.breaker = settings.newBreaker("tts-" + provider.provider(), meters);
     }
 
     @Override

@@ -53,7 +53,7 @@ public class CachedSpeech {
     @org.springframework.beans.factory.annotation.Autowired
     public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters,
             TtsProperties properties) {
-        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker()), cache, vertx, meters,
+        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker(), meters), cache, vertx, meters,
                 properties.nearCache());
     }
 

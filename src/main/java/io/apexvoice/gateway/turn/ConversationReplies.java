@@ -21,6 +21,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +58,10 @@ public class ConversationReplies {
     private final CircuitBreaker breaker;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final Vertx vertx;
 
     ConversationReplies(ActiveCalls calls, TenantLlmThrottle tenantThrottle, AimdLimiter aimd,
-            ReplyGenerator llm, TurnProperties properties, MeterRegistry meters, Clock clock) {
+            ReplyGenerator llm, TurnProperties properties, MeterRegistry meters, Clock clock, Vertx vertx) {
         this.calls = calls;
         this.tenantThrottle = tenantThrottle;
         this.aimd = aimd;
@@ -65,7 +69,8 @@ public class ConversationReplies {
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
-        this.breaker = properties.circuitBreaker().newBreaker("llm");
+        this.vertx = vertx;
+        this.breaker = properties.circuitBreaker().newBreaker("llm", meters);
     }
 
     /**
@@ -150,7 +155,7 @@ public class ConversationReplies {
             fallback(call, "circuit_open", heardAt);
             return;
         }
-        long started = System.nanoTime();
+        BreakerCall attempt = new BreakerCall(breaker);
         SentencePlayer player = call.startReply();
         player.onFirstAudio(() -> turnLatency(call, heardAt));
         SessionGate gate = new SessionGate(player);
@@ -166,14 +171,14 @@ public class ConversationReplies {
             public void onComplete(LlmUsage usage) {
                 splitter.finish().ifPresent(gate::add);
                 gate.finish();
-                breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                attempt.succeeded();
                 permits.release(Permit.Outcome.SUCCESS);
             }
 
             @Override
             public void onError(LlmFailure failure) {
                 permits.release(Permit.Outcome.of(failure));
-                breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, failure);
+                attempt.failed(failure);
                 call.logged(() -> {
                     log.warn("reply failed: {}", failure.kind());
                     if (!gate.hasSentences()) {
@@ -186,9 +191,20 @@ public class ConversationReplies {
                 });
             }
         });
+        long budget = vertx.setTimer(Math.max(1, Duration.between(Instant.now(clock), request.deadline()).toMillis()),
+                fired -> call.onCallLoop(() -> call.logged(() -> {
+                    // tokens came, but no sentence yet (the stream hung mid-sentence): the budget holds all the same
+                    if (!gate.hasSentences() && attempt.failed(new TimeoutException("no sentence within the budget"))) {
+                        stream.cancel();
+                        permits.release(Permit.Outcome.FAILED);
+                        gate.close();
+                        fallback(call, "llm_no_sentence", heardAt);
+                    }
+                })));
         player.onCancel(() -> {
+            vertx.cancelTimer(budget);
             stream.cancel();
-            breaker.releasePermission();
+            attempt.released();
             permits.release(Permit.Outcome.FAILED);
         });
         written.whenComplete((session, failure) -> call.onCallLoop(() -> call.logged(() -> {
@@ -225,6 +241,42 @@ public class ConversationReplies {
                 .tag("tenant", call.tenantId().value()).publishPercentileHistogram().register(meters)
                 .record(latency);
         call.recordLatency("turn", latency);
+    }
+
+    /**
+     * One reply's passage through the LLM circuit breaker: its outcome reaches the breaker once, from whichever path
+     * ends the reply first (stream completed or failed, budget spent, reply cancelled); a later report is ignored, so
+     * a half-open breaker counts each trial call exactly once.
+     */
+    private static final class BreakerCall {
+        private final CircuitBreaker breaker;
+        private final long started = System.nanoTime();
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        BreakerCall(CircuitBreaker breaker) {
+            this.breaker = breaker;
+        }
+
+        void succeeded() {
+            if (settled.compareAndSet(false, true)) {
+                breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** @return true when this report settled the call */
+        boolean failed(Throwable cause) {
+            if (!settled.compareAndSet(false, true)) {
+                return false;
+            }
+            breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, cause);
+            return true;
+        }
+
+        void released() {
+            if (settled.compareAndSet(false, true)) {
+                breaker.releasePermission();
+            }
+        }
     }
 
     /** Both slots a reply holds; released once, with the outcome the AIMD limiter learns from. */

@@ -3,6 +3,7 @@ package io.apexvoice.gateway.media;
 import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.call.CallOptions;
 import io.apexvoice.gateway.simulator.call.CallerScript;
+import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -53,6 +54,15 @@ public final class MediaPlaneFixtures {
 
         public AzureTtsSimulator azure() {
             return fixture.azure;
+        }
+
+        public DeepgramSimulator deepgram() {
+            return fixture.deepgram;
+        }
+
+        /** Waits until every call has ended and every media, STT and TTS connection it used is closed. */
+        public void awaitQuiet(ActiveCalls activeCalls, MediaStreams mediaStreams) {
+            fixture.awaitQuiet(activeCalls, mediaStreams);
         }
 
         public void close() {

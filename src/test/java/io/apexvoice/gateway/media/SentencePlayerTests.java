@@ -139,4 +139,19 @@ class SentencePlayerTests {
         assertThat(marks.get(0)).isNull();
         assertThat(marks.get(1)).isNotNull();
     }
+
+    @Test
+    void aSentenceTheTtsNeverVoicedIsNotRememberedAsSaid() {
+        player.add("Broken.");
+        player.add("Cut short.");
+        player.add("Fine.");
+        synthesizing.get("Broken.").onError(new IllegalStateException("tts down"));
+        synthesizing.get("Cut short.").onAudio(audio(1, 160));
+        synthesizing.get("Cut short.").onError(new IllegalStateException("connection dropped"));
+        synthesizing.get("Fine.").onAudio(audio(2, 160));
+        synthesizing.get("Fine.").onComplete();
+
+        assertThat(player.sentences()).containsExactly("Broken.", "Cut short.", "Fine.");
+        assertThat(player.sentencesVoiced()).containsExactly("Fine.");
+    }
 }

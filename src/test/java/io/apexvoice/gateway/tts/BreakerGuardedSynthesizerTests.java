@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.apexvoice.gateway.config.CircuitBreakerSettings;
 import io.apexvoice.gateway.tenants.Voice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +63,9 @@ class BreakerGuardedSynthesizerTests {
     }
 
     private final ScriptedProvider provider = new ScriptedProvider();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
     private final BreakerGuardedSynthesizer guarded = new BreakerGuardedSynthesizer(provider,
-            new CircuitBreakerSettings(50, 4, 4, Duration.ofMinutes(1)));
+            new CircuitBreakerSettings(50, 4, 4, Duration.ofMinutes(1)), meters);
 
     @Test
     void opensAfterProviderFailuresAndThenFailsFastWithoutCallingTheProvider() {
@@ -76,6 +79,10 @@ class BreakerGuardedSynthesizerTests {
                     .completeExceptionally(new SynthesisFailedException(503, true, null));
         }
         assertThat(guarded.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        String name = "tts-" + provider.provider();
+        assertThat(meters.get("apex.circuit.breaker.state").tag("breaker", name).gauge().value()).isEqualTo(1);
+        assertThat(meters.get("apex.circuit.breaker.transitions").tags("breaker", name, "to", "open").counter()
+                .count()).isEqualTo(1);
         int requestsBefore = provider.requests.size();
 
         Errors sink = new Errors();

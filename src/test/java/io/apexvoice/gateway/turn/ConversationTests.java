@@ -150,8 +150,9 @@ class ConversationTests {
 
             assertThat(outage.outcome()).as(outage.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
             assertThat(outage.turnLatenciesMs()).hasSize(1);
+            // the reply the TTS could not voice is not remembered as said: the caller heard the fallback phrase
             assertThat(sessions.find(CallSid.of(outage.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
-                    .contains("Sorry, please hold on.");
+                    .contains("Sorry, please hold on.").noneMatch(text -> text.contains("nine to five"));
             assertThat(meters.find("apex.turn.fallbacks").tag("reason", "tts_failed").counter()).isNotNull();
         } finally {
             FIXTURE.azure().reset();
@@ -213,6 +214,21 @@ class ConversationTests {
     private double fallbacks(String reason) {
         var counter = meters.find("apex.turn.fallbacks").tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void aReplyThatHangsBeforeItsFirstSentenceEndsInTheFallbackPhraseAtTheBudget() {
+        // tokens come, then nothing: the budget, not the stall timeout (longer), ends the wait for a sentence
+        FIXTURE.groq().configure(s -> s.withHangAfterTokens(2));
+        double before = fallbacks("llm_no_sentence");
+        CallResult call = call(waitForAgent(), new ScriptStep.Say("what are your opening hours"), waitForAgent(),
+                new ScriptStep.Hangup());
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(fallbacks("llm_no_sentence")).isEqualTo(before + 1);
+        assertThat(sessions.find(CallSid.of(call.callSid())).join().orElseThrow().turns()).extracting(Turn::text)
+                .contains("Sorry, please hold on.").noneMatch(text -> text.contains("nine to five"));
+        Await.until(Duration.ofSeconds(5), () -> FIXTURE.groq().openStreams() == 0, "the hung stream to be closed");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.apexvoice.gateway.stt.AudioClock;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.stt.TranscriptAssembler;
+import io.apexvoice.gateway.stt.UnconfirmedAudio;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +15,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One call's Deepgram socket. Everything runs on one Vert.x context (the caller's when it opens the stream from an
  * event loop: the media plane opens it on the Twilio socket's loop), so state needs no locks and listener calls
- * are ordered. Audio sent while the socket is down is buffered up to {@code maxBufferedAudio} (oldest dropped);
- * a lost socket is re-opened with exponential backoff (100 ms doubling to 5 s) for as long as the stream is open;
- * a {@code KeepAlive} goes out whenever no audio was sent for {@code keepAliveEvery}.
+ * are ordered. Audio sent while the socket is down is buffered up to {@code maxBufferedAudio} (oldest dropped),
+ * behind the audio the lost socket had not finalised ({@link UnconfirmedAudio}: the caller may have been
+ * mid-utterance), which goes out again first. A lost socket is re-opened with exponential backoff (100 ms doubling
+ * to 5 s) for as long as the stream is open; a {@code KeepAlive} goes out whenever no audio was sent for
+ * {@code keepAliveEvery}.
  */
 final class DeepgramStream implements SttStream {
 
@@ -43,6 +47,7 @@ final class DeepgramStream implements SttStream {
     private double lastFinalEndSeconds = -1;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private final long maxPendingBytes;
+    private final UnconfirmedAudio unconfirmed;
     private long pendingBytes;
     private WebSocket socket;
     private boolean closed;
@@ -62,6 +67,7 @@ final class DeepgramStream implements SttStream {
         this.listener = listener;
         this.onReconnect = onReconnect;
         this.maxPendingBytes = properties.maxBufferedAudio().toMillis() * 8;
+        this.unconfirmed = new UnconfirmedAudio(maxPendingBytes);
     }
 
     void connect() {
@@ -152,6 +158,7 @@ final class DeepgramStream implements SttStream {
             if (!closed) {
                 log.warn("speech-to-text socket closed by provider ({} {}); reconnecting", ws.closeStatusCode(),
                         ws.closeReason());
+                requeueUnconfirmed();
                 listener.connectionChanged(true);
                 scheduleReconnect();
             }
@@ -164,8 +171,24 @@ final class DeepgramStream implements SttStream {
         lastAudioSentNanos = System.nanoTime();
     }
 
+    /**
+     * The lost socket's audio that no final result covered (the caller may have been mid-utterance) goes out again
+     * first on the next socket, ahead of what is buffered meanwhile, within the same bound.
+     */
+    private void requeueUnconfirmed() {
+        List<byte[]> lost = unconfirmed.takeAll();
+        for (int i = lost.size() - 1; i >= 0; i--) {
+            pending.addFirst(lost.get(i));
+            pendingBytes += lost.get(i).length;
+        }
+        while (pendingBytes > maxPendingBytes && !pending.isEmpty()) {
+            pendingBytes -= pending.poll().length;
+        }
+    }
+
     private void write(byte[] mulaw) {
         socket.writeBinaryMessage(Buffer.buffer(mulaw), null);
+        unconfirmed.sent(mulaw);
         lastAudioSentNanos = System.nanoTime();
         audioClock.sent(mulaw.length, lastAudioSentNanos);
     }
@@ -222,6 +245,9 @@ final class DeepgramStream implements SttStream {
     private void onResults(JsonNode message) {
         String transcript = message.path("channel").path("alternatives").path(0).path("transcript").asText("");
         boolean isFinal = message.path("is_final").asBoolean(false);
+        if (isFinal) {
+            unconfirmed.confirmedUpTo(message.path("start").asDouble(0) + message.path("duration").asDouble(0));
+        }
         if (isFinal && !transcript.isBlank()) {
             lastFinalEndSeconds = speechEnd(message);
         }

@@ -50,8 +50,8 @@ final class CompletionHandler implements Handler<RoutingContext> {
         String requestId = requestId();
         response.putHeader("x-request-id", requestId);
         if (settings.hangBeforeHeaders()) {
-            stats.hung();
-            response.closeHandler(closed -> stats.cancelled());
+            stats.hungBeforeHeaders();
+            response.closeHandler(closed -> stats.hungClosed());
             return;
         }
         GroqQuota.Limits limits = new GroqQuota.Limits(settings.rpm(), settings.tpm(), settings.rpd());

@@ -72,6 +72,11 @@ public final class GroqSimulator extends SimulatorServer<GroqSimulator.Settings>
         return stats.openStreams();
     }
 
+    /** Requests left hanging before their headers ({@code hangBeforeHeaders}) whose client is still connected. */
+    public int hungResponsesOpen() {
+        return stats.hungOpen();
+    }
+
     /** Content tokens streamed since the last reset. */
     public long tokensStreamed() {
         return stats.tokensStreamed();

@@ -26,6 +26,7 @@ final class GroqStats {
     private final LongAdder cancelledStreams = new LongAdder();
     private final LongAdder hung = new LongAdder();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicInteger hungOpen = new AtomicInteger();
     private final ConcurrentLinkedDeque<JsonNode> recent = new ConcurrentLinkedDeque<>();
 
     void status(int status) {
@@ -54,6 +55,23 @@ final class GroqStats {
     /** A response the simulator stopped answering on purpose (hangBeforeHeaders / hangAfterTokens). */
     void hung() {
         hung.increment();
+    }
+
+    /** A response left hanging before its headers; open until {@link #hungClosed()}. */
+    void hungBeforeHeaders() {
+        hung();
+        hungOpen.incrementAndGet();
+    }
+
+    /** The client went away from a response left hanging before its headers. */
+    void hungClosed() {
+        hungOpen.decrementAndGet();
+        cancelled();
+    }
+
+    /** Responses left hanging before their headers whose client is still connected. */
+    int hungOpen() {
+        return hungOpen.get();
     }
 
     /** A streamed or pending response whose client went away before the simulator finished it. */
@@ -97,6 +115,7 @@ final class GroqStats {
         out.put("openStreams", openStreams());
         out.put("cancelledStreams", cancelledStreams());
         out.put("hungResponses", hung.sum());
+        out.put("hungResponsesOpen", hungOpen());
         out.put("lastMessages", requests.isEmpty() ? List.of() : requests.get(requests.size() - 1).path("messages"));
         out.put("recentRequests", requests);
         return out;

@@ -109,6 +109,39 @@ class DeepgramStreamingSttTests {
     }
 
     @Test
+    void anUtteranceCutByADropIsTranscribedWholeOnTheNextSocket() {
+        simulator.configure(s -> s.withDrop(1500, false));
+        stream = stt(DeepgramSimulator.Settings.defaults().apiKey(), Duration.ofSeconds(4))
+                .open(CALL, "en-US", events);
+        byte[] audio = SpeechAudio.render("book a table for two");
+        int half = audio.length / 2 / MuLaw.FRAME_BYTES * MuLaw.FRAME_BYTES;
+        Await.until(Duration.ofSeconds(10), () -> connectionsOpened() == 1, "the socket to open");
+        sendFrames(audio, 0, half);
+        Await.until(Duration.ofSeconds(10), () -> !events.interims.isEmpty(), "interim words of the first half");
+
+        // the provider drops the socket mid-utterance: it had the first half, but never finalised it
+        Await.until(Duration.ofSeconds(10), () -> events.reconnecting.contains(true), "the drop to be noticed");
+        simulator.configure(s -> s.withDrop(0, false));
+        sendFrames(audio, half, audio.length);
+        for (int i = 0; i < 30; i++) {
+            stream.sendAudio(MuLaw.silence(MuLaw.FRAME_BYTES));
+        }
+
+        Await.until(Duration.ofSeconds(10), () -> !events.turns.isEmpty(), "the utterance's turn");
+        assertThat(events.turns).containsExactly("Book a table for two.");
+    }
+
+    private void sendFrames(byte[] audio, int from, int to) {
+        for (int i = from; i < to; i += MuLaw.FRAME_BYTES) {
+            stream.sendAudio(java.util.Arrays.copyOfRange(audio, i, Math.min(to, i + MuLaw.FRAME_BYTES)));
+        }
+    }
+
+    private long connectionsOpened() {
+        return ((Number) simulator.statistics().get("connectionsOpened")).longValue();
+    }
+
+    @Test
     void keepAliveHoldsAnIdleSocketOpenPastTheInactivityTimeout() {
         simulator.configure(s -> s.withInactivityTimeoutMs(600));
         stream = stt(DeepgramSimulator.Settings.defaults().apiKey(), Duration.ofMillis(150))
