@@ -3,7 +3,7 @@ package io.apexvoice.gateway.tts;
 import io.apexvoice.gateway.tenants.Voice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.apexvoice.gateway.config.CircuitBreakerSettings;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,9 +18,10 @@ final class BreakerGuardedSynthesizer implements SpeechSynthesizer {
     private final SpeechSynthesizer provider;
     private final CircuitBreaker breaker;
 
-    BreakerGuardedSynthesizer(SpeechSynthesizer provider, CircuitBreakerSettings settings, MeterRegistry meters) {
+    BreakerGuardedSynthesizer(SpeechSynthesizer provider, CircuitBreakerSettings settings,
+            CircuitBreakerRegistry breakers) {
         this.provider = provider;
-        this.breaker = settings.newBreaker("tts-" + provider.provider(), meters);
+        this.breaker = settings.breaker(breakers, "tts-" + provider.provider());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.apexvoice.gateway.tts;
 
 import io.apexvoice.gateway.redis.TtsAudioCache;
 import io.apexvoice.gateway.tenants.Voice;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -52,8 +53,8 @@ public class CachedSpeech {
     /** The application's: the provider behind the TTS circuit breaker ({@code apex.tts.circuit-breaker.*}). */
     @org.springframework.beans.factory.annotation.Autowired
     public CachedSpeech(SpeechSynthesizer synthesizer, TtsAudioCache cache, Vertx vertx, MeterRegistry meters,
-            TtsProperties properties) {
-        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker(), meters), cache, vertx, meters,
+            TtsProperties properties, CircuitBreakerRegistry breakers) {
+        this(new BreakerGuardedSynthesizer(synthesizer, properties.circuitBreaker(), breakers), cache, vertx, meters,
                 properties.nearCache());
     }
 

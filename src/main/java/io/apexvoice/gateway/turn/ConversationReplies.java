@@ -18,6 +18,7 @@ import io.apexvoice.gateway.call.CallVariables;
 import io.apexvoice.gateway.redis.CallSession;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -61,7 +62,8 @@ public class ConversationReplies {
     private final Vertx vertx;
 
     ConversationReplies(ActiveCalls calls, TenantLlmThrottle tenantThrottle, AimdLimiter aimd,
-            ReplyGenerator llm, TurnProperties properties, MeterRegistry meters, Clock clock, Vertx vertx) {
+            ReplyGenerator llm, TurnProperties properties, MeterRegistry meters, Clock clock, Vertx vertx,
+            CircuitBreakerRegistry breakers) {
         this.calls = calls;
         this.tenantThrottle = tenantThrottle;
         this.aimd = aimd;
@@ -70,7 +72,7 @@ public class ConversationReplies {
         this.meters = meters;
         this.clock = clock;
         this.vertx = vertx;
-        this.breaker = properties.circuitBreaker().newBreaker("llm", meters);
+        this.breaker = properties.circuitBreaker().breaker(breakers, "llm");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.apexvoice.gateway.tts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apexvoice.gateway.config.CircuitBreakerSettings;
+import io.apexvoice.gateway.config.CircuitBreakersConfiguration;
 import io.apexvoice.gateway.tenants.Voice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,7 +66,8 @@ class BreakerGuardedSynthesizerTests {
     private final ScriptedProvider provider = new ScriptedProvider();
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final BreakerGuardedSynthesizer guarded = new BreakerGuardedSynthesizer(provider,
-            new CircuitBreakerSettings(50, 4, 4, Duration.ofMinutes(1)), meters);
+            new CircuitBreakerSettings(50, 4, 4, Duration.ofMinutes(1)),
+            CircuitBreakersConfiguration.newRegistry(meters));
 
     @Test
     void opensAfterProviderFailuresAndThenFailsFastWithoutCallingTheProvider() {
@@ -80,7 +82,8 @@ class BreakerGuardedSynthesizerTests {
         }
         assertThat(guarded.state()).isEqualTo(CircuitBreaker.State.OPEN);
         String name = "tts-" + provider.provider();
-        assertThat(meters.get("apex.circuit.breaker.state").tag("breaker", name).gauge().value()).isEqualTo(1);
+        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", name, "state", "open").gauge()
+                .value()).isEqualTo(1);
         assertThat(meters.get("apex.circuit.breaker.transitions").tags("breaker", name, "to", "open").counter()
                 .count()).isEqualTo(1);
         int requestsBefore = provider.requests.size();
@@ -92,6 +95,8 @@ class BreakerGuardedSynthesizerTests {
         assertThat(sink.errors).singleElement().isInstanceOfSatisfying(SynthesisFailedException.class,
                 e -> assertThat(e.retryable()).isTrue());
         assertThat(refused.done()).isCompletedExceptionally();
+        assertThat(meters.get("resilience4j.circuitbreaker.not.permitted.calls").tag("name", name).counter().count())
+                .isEqualTo(1);
     }
 
     @Test

@@ -8,12 +8,15 @@ import io.apexvoice.gateway.simulator.call.CallResult;
 import io.apexvoice.gateway.simulator.call.CallSimulator;
 import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.call.ScriptStep;
+import io.apexvoice.gateway.testsupport.GatewayTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -22,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The LLM circuit breaker opens after failing turns; then turns get the fallback without reaching the LLM. */
 @CamelSpringBootTest
+@AutoConfigureObservability
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"apex.turn.budget=1s", "apex.turn.circuit-breaker.sliding-window-size=2",
                 "apex.turn.circuit-breaker.minimum-calls=2", "apex.turn.circuit-breaker.wait-in-open-state=60s"})
@@ -68,6 +72,12 @@ class ConversationCircuitBreakerTests {
         assertThat(llmRequests).as("no LLM request for the third turn").isPositive();
         assertThat(FIXTURE.groq().recentRequests()).allSatisfy(request -> assertThat(
                 request.path("messages").toString()).doesNotContain("Third question"));
+        // the breaker comes from the application's registry: its state is scraped with everything else
+        String scrape = new GatewayTestClient(port, "http://127.0.0.1:" + port)
+                .get("/actuator/prometheus", Map.of()).body();
+        assertThat(scrape).containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"llm\",state=\"open\"} 1\\.0")
+                .containsPattern("resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\"llm\"} 1\\.0")
+                .containsPattern("apex_circuit_breaker_transitions_total\\{[^}]*breaker=\"llm\",to=\"open\"} 1\\.0");
     }
 
     private double fallbacks(String reason) {

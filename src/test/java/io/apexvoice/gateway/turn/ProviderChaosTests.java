@@ -174,8 +174,8 @@ class ProviderChaosTests {
         for (String breaker : BREAKERS) {
             assertThat(transitions(breaker, "open")).as("%s breaker opened", breaker).isPositive();
             assertThat(transitions(breaker, "closed")).as("%s breaker closed again", breaker).isPositive();
-            assertThat(gauge("apex.circuit.breaker.state", Map.of("breaker", breaker)))
-                    .as("%s breaker closed at the end", breaker).isZero();
+            assertThat(gauge("resilience4j.circuitbreaker.state", Map.of("name", breaker, "state", "closed")))
+                    .as("%s breaker closed at the end", breaker).isEqualTo(1);
         }
         assertThat(aimdDecreases).as("AIMD decreases").isPositive();
 
@@ -277,8 +277,8 @@ class ProviderChaosTests {
     }
 
     private boolean breakersClosed() {
-        return BREAKERS.stream().allMatch(breaker -> gauge("apex.circuit.breaker.state", Map.of("breaker", breaker))
-                == 0);
+        return BREAKERS.stream().allMatch(breaker -> gauge("resilience4j.circuitbreaker.state",
+                Map.of("name", breaker, "state", "closed")) == 1);
     }
 
     private double transitions(String breaker, String to) {
