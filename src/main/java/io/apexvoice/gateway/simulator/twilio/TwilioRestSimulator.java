@@ -68,6 +68,7 @@ public final class TwilioRestSimulator extends SimulatorServer<TwilioRestSimulat
             long callTimeoutMs) {
 
         static final Set<String> ANSWERS = Set.of("answered", "busy", "no-answer", "failed");
+        static final Duration DEFAULT_CALLEE_WAIT = Duration.ofSeconds(20);
 
         public Settings {
             invalidNumbers = invalidNumbers == null ? List.of() : List.copyOf(invalidNumbers);
@@ -132,12 +133,17 @@ public final class TwilioRestSimulator extends SimulatorServer<TwilioRestSimulat
                     media, callTimeoutMs);
         }
 
+        /**
+         * The given callee script, else "Hello?", the agent's greeting and reply, one more sentence, its reply,
+         * hang-up. Each wait allows 20 s: the demo tenant's greeting and its reply to the "Hello?" said over it are
+         * 9-11 s of audio, so a 10 s wait ended campaign demo calls after their first reply.
+         */
         CallerScript calleeScriptOrDefault() {
             return calleeScript != null ? ScriptParser.parse(calleeScript, null) : CallerScript.of(
                     new ScriptStep.Say("Hello?"),
-                    new ScriptStep.WaitForAgent(Duration.ofSeconds(10), Duration.ofMillis(250)),
+                    new ScriptStep.WaitForAgent(DEFAULT_CALLEE_WAIT, Duration.ofMillis(250)),
                     new ScriptStep.Say("Yes, that works for me."),
-                    new ScriptStep.WaitForAgent(Duration.ofSeconds(10), Duration.ofMillis(250)),
+                    new ScriptStep.WaitForAgent(DEFAULT_CALLEE_WAIT, Duration.ofMillis(250)),
                     new ScriptStep.Hangup());
         }
 
