@@ -160,6 +160,15 @@ class SignatureBypassTests {
                 "https://" + HOST + ".", "https://127.0.0.1:" + port, "http://127.0.0.1:" + port)) {
             attempts.add(refused("signed over " + base, voiceA, body, sign(GLOBAL_TOKEN, base + voiceA, ringing)));
         }
+        // proxy headers naming another scheme, host or port: the configured public base URL counts, nothing else
+        for (String[] forwarded : List.of(new String[] {"X-Forwarded-Proto", "http", "http://" + HOST},
+                new String[] {"X-Forwarded-Host", "evil.example", "https://evil.example"},
+                new String[] {"X-Forwarded-Port", "8443", "https://" + HOST + ":8443"},
+                new String[] {"Forwarded", "proto=http;host=evil.example", "http://evil.example"})) {
+            attempts.add(new Attempt(forwarded[0] + ": " + forwarded[1], voiceA, body, FORM_TYPE, List.of(
+                    new String[] {SIGNATURE, sign(GLOBAL_TOKEN, forwarded[2] + voiceA, ringing)},
+                    new String[] {forwarded[0], forwarded[1]}), 403, "invalid signature"));
+        }
         // the fields: one repeated (same value, other value), one added, one dropped, an empty one added
         attempts.add(refused("CallSid repeated", voiceA, body + "&CallSid=" + call.value(), valid));
         attempts.add(refused("From repeated with another value", voiceA, body + "&From=%2B19005550000", valid));
