@@ -199,6 +199,26 @@ class IntakeRoutesTests {
         assertThat(counter(ACME, "voice", "rejected_signature")).isGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * The public base URL has no port here: Twilio's signature over the URL with the default port added is accepted
+     * (the SDKs' {@code addPort}), any other port or scheme is not ({@code SignatureBypassTests} has the rest).
+     */
+    @Test
+    void acceptsTheDefaultPortAddedToTheSignedUrlAndNoOtherPortOrScheme() {
+        String path = "/twilio/" + ACME + "/voice";
+        for (String base : List.of("https://gw.example.com:443", "https://gw.example.com:8443",
+                "https://gw.example.com:80", "http://gw.example.com:443", "http://gw.example.com")) {
+            CallSid call = RandomIds.callSid();
+            HttpResponse<String> answer = client.post(path, GatewayTestClient.encode(ringing(call)),
+                    "application/x-www-form-urlencoded", Map.of("X-Twilio-Signature",
+                            TwilioSignature.compute(AUTH_TOKEN, base + path, ringing(call))));
+            boolean accepted = base.equals("https://gw.example.com:443");
+            assertThat(answer.statusCode()).as(base).isEqualTo(accepted ? 200 : 403);
+            assertThat(records.find(TenantId.of(ACME), call).isPresent()).as(base).isEqualTo(accepted);
+            assertThat(redis.hasKey(idempotency.voiceWebhookKey(call))).as(base).isEqualTo(accepted);
+        }
+    }
+
     @Test
     void unknownTenantIsNotFoundOnlyOnceSigned() {
         CallSid call = RandomIds.callSid();

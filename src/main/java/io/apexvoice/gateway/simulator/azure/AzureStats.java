@@ -1,6 +1,9 @@
 package io.apexvoice.gateway.simulator.azure;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class AzureStats {
 
+    static final int RECENT_SSML = 256;
+
     private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> byText = new ConcurrentHashMap<>();
     private final LongAdder characters = new LongAdder();
@@ -21,6 +26,23 @@ final class AzureStats {
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final Deque<String> recentSsml = new ArrayDeque<>();
+
+    /** The SSML body of a request that got as far as the SSML check (kept: the last {@value #RECENT_SSML}). */
+    void ssmlReceived(String body) {
+        synchronized (recentSsml) {
+            if (recentSsml.size() == RECENT_SSML) {
+                recentSsml.removeFirst();
+            }
+            recentSsml.addLast(body);
+        }
+    }
+
+    List<String> recentSsml() {
+        synchronized (recentSsml) {
+            return List.copyOf(recentSsml);
+        }
+    }
 
     void status(int status) {
         byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
@@ -95,5 +117,8 @@ final class AzureStats {
         bytesSent.reset();
         cancelled.reset();
         dropped.reset();
+        synchronized (recentSsml) {
+            recentSsml.clear();
+        }
     }
 }

@@ -50,6 +50,14 @@ public final class AzureTtsSimulator extends SimulatorServer<AzureTtsSimulator.S
         return stats.requestsFor(text);
     }
 
+    /**
+     * The request bodies (as UTF-8) that got as far as the SSML check, oldest first, since the last reset: the last
+     * 256, whatever the answer (a 400 for bad SSML included). Read-only.
+     */
+    public List<String> recentSsml() {
+        return stats.recentSsml();
+    }
+
     /** Successful syntheses (200s) since the last reset. */
     public long totalSyntheses() {
         return stats.count(200);

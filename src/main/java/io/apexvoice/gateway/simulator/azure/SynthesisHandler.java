@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,10 +64,11 @@ final class SynthesisHandler implements Handler<RoutingContext> {
             fail(response, 400, "text/plain; charset=utf-8", "A User-Agent header under 255 characters is required.");
             return;
         }
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        stats.ssmlReceived(new String(body, StandardCharsets.UTF_8));
         SsmlParser.Ssml ssml;
         try {
-            ssml = SsmlParser.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
-                    Set.copyOf(settings.knownVoices()));
+            ssml = SsmlParser.parse(body, Set.copyOf(settings.knownVoices()));
         } catch (SsmlParser.Invalid e) {
             fail(response, 400, "text/plain; charset=utf-8", e.getMessage());
             return;
