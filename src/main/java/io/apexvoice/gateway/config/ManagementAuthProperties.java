@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * HTTP basic credentials for Jolokia, Hawtio and the actuator endpoints other than health and prometheus.
  *
- * @param user     {@code MANAGEMENT_USER}; blank = management endpoints open (refused in the prod profile)
+ * @param user     {@code MANAGEMENT_USER}; blank = management endpoints open in the local profile, locked (403) in
+ *                 any other (the prod profile refuses to start)
  * @param password {@code MANAGEMENT_PASSWORD}
  */
 @ConfigurationProperties("apex.management")
