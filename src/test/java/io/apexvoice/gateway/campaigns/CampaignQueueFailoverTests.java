@@ -49,6 +49,68 @@ class CampaignQueueFailoverTests {
         }
     }
 
+    /**
+     * The dispatcher's cross-tenant depth read (Jedis' cluster pipeline) after the node serving a tenant's queue was
+     * demoted, with no other command to that slot in between: the pipeline must find the promoted node, not answer
+     * {@code MOVED} from the demoted one round after round.
+     */
+    @Test
+    void readsQueueDepthsFromThePromotedNodeWithNoOtherCommandBetween() {
+        try (RedisClusterTestServer.Replicated cluster = RedisClusterTestServer.startWithReplicas(3)) {
+            JedisConnectionFactory factory = new JedisConnectionFactory(new RedisClusterConfiguration(cluster.seeds()));
+            factory.afterPropertiesSet();
+            factory.start();
+            try {
+                CampaignQueue queue = new CampaignQueue(new RedisKeys(""), new StringRedisTemplate(factory));
+                TenantId tenant = RandomIds.tenant();
+                queue.enqueue(new CampaignJob("job-0", tenant, "c1", 5, "+14155550100", Map.of(), 0));
+                assertThat(queue.depths(List.of(tenant))).containsExactly(1L);
+                promote(cluster, new RedisKeys("").campaignQueue(tenant));
+                for (int round = 0; round < 3; round++) {
+                    assertThat(queue.depths(List.of(tenant))).as("depths read in round %d after the failover", round)
+                            .containsExactly(1L);
+                }
+            } finally {
+                factory.destroy();
+            }
+        }
+    }
+
+    /** Promotes the replica of the master serving {@code key} and waits until the cluster routes it there. */
+    static int promote(RedisClusterTestServer.Replicated cluster, String key) {
+        return promote(cluster, key, () -> { });
+    }
+
+    /**
+     * {@link #promote(RedisClusterTestServer.Replicated, String)}, running {@code asked} right after the first
+     * {@code CLUSTER FAILOVER} was sent. A manual failover that cannot finish in Redis' 5 s (busy machine) is aborted
+     * by Redis: asked again, as an operator would. During it the first master's view may lack the slot for a moment:
+     * read until it names the promoted node.
+     *
+     * @return the promoted node's port
+     */
+    static int promote(RedisClusterTestServer.Replicated cluster, String key, Runnable asked) {
+        int replica = cluster.replicaOf(cluster.portServing(key));
+        try (Jedis promoted = new Jedis("127.0.0.1", replica)) {
+            promoted.clusterFailover();
+            asked.run();
+            long[] askedAt = {System.nanoTime()};
+            Await.until(DEADLINE, () -> {
+                if (promoted.info("replication").contains("role:master")) {
+                    return true;
+                }
+                if (System.nanoTime() - askedAt[0] > TimeUnit.SECONDS.toNanos(6)) {
+                    promoted.clusterFailover();
+                    askedAt[0] = System.nanoTime();
+                }
+                return false;
+            }, "the replica to be promoted");
+        }
+        Await.until(DEADLINE, () -> cluster.servedBy(key).orElse(-1) == replica,
+                "the cluster to route the slot of " + key + " to the promoted node");
+        return replica;
+    }
+
     private static void run(RedisClusterTestServer.Replicated cluster, CampaignQueue queue) throws Exception {
         TenantId tenant = RandomIds.tenant();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -89,27 +151,7 @@ class CampaignQueueFailoverTests {
             Await.until(DEADLINE, () -> acknowledged.size() >= 300 && claimed.size() >= 100,
                     "the campaign to be running (jobs enqueued and claimed)");
             String queueKey = new RedisKeys("").campaignQueue(tenant);
-            int master = cluster.portServing(queueKey);
-            int replica = cluster.replicaOf(master);
-            try (Jedis promoted = new Jedis("127.0.0.1", replica)) {
-                // a manual failover that cannot finish in Redis' 5 s (busy machine) is aborted by Redis: ask again,
-                // as an operator would
-                promoted.clusterFailover();
-                long[] askedAt = {System.nanoTime()};
-                Await.until(DEADLINE, () -> {
-                    if (promoted.info("replication").contains("role:master")) {
-                        return true;
-                    }
-                    if (System.nanoTime() - askedAt[0] > TimeUnit.SECONDS.toNanos(6)) {
-                        promoted.clusterFailover();
-                        askedAt[0] = System.nanoTime();
-                    }
-                    return false;
-                }, "the replica to be promoted");
-            }
-            // during the failover the asked node's view may lack the slot for a moment: keep asking
-            Await.until(DEADLINE, () -> cluster.servedBy(queueKey).orElse(-1) == replica,
-                    "the cluster to route the tenant's slot to the promoted node");
+            promote(cluster, queueKey);
             int atFailover = acknowledged.size();
             Await.until(DEADLINE, () -> acknowledged.size() >= atFailover + 300,
                     "enqueues to go on after the failover");
