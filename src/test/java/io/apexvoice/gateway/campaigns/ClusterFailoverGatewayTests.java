@@ -127,17 +127,24 @@ class ClusterFailoverGatewayTests {
             }
             int health = http.get("/health", Map.of()).statusCode();
             Map<String, Double> fallbacks = fallbacks(meters);
-            System.out.printf("cluster failover: tenant's master :%d -> :%d at %d calls created, session's master :%d -> :%d at "
-                            + "%d; campaign %s, queue %s; %d calls created; fallbacks %s; turns answered %d; "
-                            + "ERROR lines %d, stack frames %d%n", first.master(), first.promoted(),
-                    first.createdAtAsk(), second.master(), second.promoted(), second.createdAtAsk(), progress,
-                    queue.body(), called.size(), fallbacks, turnsAnswered(meters), errorLines(output),
-                    stackFrames(output));
+            int tenantNode = cluster.portServing(keys.campaign(campaignTenant, campaign));
+            Map<String, String> campaignHash;
+            try (Jedis node = new Jedis("127.0.0.1", tenantNode)) {
+                campaignHash = node.hgetAll(keys.campaign(campaignTenant, campaign));
+            }
+            System.out.printf("cluster failover: tenant's master :%d -> :%d in %d ms at %d calls created, session's "
+                            + "master :%d -> :%d in %d ms at %d; campaign %s, queue %s; %d calls created; fallbacks "
+                            + "%s; turns answered %d; ERROR lines %d, stack frames %d%n", first.master(),
+                    first.promoted(), first.millis(), first.createdAtAsk(), second.master(), second.promoted(),
+                    second.millis(), second.createdAtAsk(), progress, queue.body(), called.size(), fallbacks,
+                    turnsAnswered(meters), errorLines(output), stackFrames(output));
 
             assertThat(called).as("every contact called exactly once").hasSize(CONTACTS)
                     .containsExactlyInAnyOrderElementsOf(contacts);
             assertThat(progress).containsEntry("completed", (long) CONTACTS).containsEntry("queued", 0L)
                     .containsEntry("dialing", 0L).containsEntry("failed", 0L).containsEntry("deadLettered", 0L);
+            assertThat(campaignHash).as("the campaign's counters on the node serving the tenant's slot now")
+                    .containsEntry("completed", String.valueOf(CONTACTS)).containsEntry("queued", "0");
             assertThat(queue.json().path("depth").asLong()).isZero();
             assertThat(queue.json().path("inflight").asLong()).isZero();
             assertThat(queue.json().path("delayed").asLong()).isZero();
@@ -163,12 +170,16 @@ class ClusterFailoverGatewayTests {
             CompletableFuture<Void> asked) {
         int master = cluster.portServing(key);
         int created = FIXTURE.callsOf(0).size();
+        long start = System.nanoTime();
         int promoted = CampaignQueueFailoverTests.promote(cluster, key, () -> asked.complete(null));
-        return new Failover(master, promoted, created, key);
+        return new Failover(master, promoted, created, key, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
-    /** A failover of the master serving {@code key}'s slot, asked when the campaign had created that many calls. */
-    private record Failover(int master, int promoted, int createdAtAsk, String key) {
+    /**
+     * A failover of the master serving {@code key}'s slot, asked when the campaign had created that many calls,
+     * routed to the promoted node after {@code millis}.
+     */
+    private record Failover(int master, int promoted, int createdAtAsk, String key, long millis) {
     }
 
     private static boolean inSync(int replicaPort) {
