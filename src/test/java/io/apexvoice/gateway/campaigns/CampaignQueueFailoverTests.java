@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import redis.clients.jedis.Jedis;
 
 /**
  * A campaign's queue through a failover (issue 13): on a cluster of three masters with a replica each, one process
@@ -65,7 +64,7 @@ class CampaignQueueFailoverTests {
                 TenantId tenant = RandomIds.tenant();
                 queue.enqueue(new CampaignJob("job-0", tenant, "c1", 5, "+14155550100", Map.of(), 0));
                 assertThat(queue.depths(List.of(tenant))).containsExactly(1L);
-                promote(cluster, new RedisKeys("").campaignQueue(tenant));
+                cluster.promote(new RedisKeys("").campaignQueue(tenant));
                 for (int round = 0; round < 3; round++) {
                     assertThat(queue.depths(List.of(tenant))).as("depths read in round %d after the failover", round)
                             .containsExactly(1L);
@@ -74,41 +73,6 @@ class CampaignQueueFailoverTests {
                 factory.destroy();
             }
         }
-    }
-
-    /** Promotes the replica of the master serving {@code key} and waits until the cluster routes it there. */
-    static int promote(RedisClusterTestServer.Replicated cluster, String key) {
-        return promote(cluster, key, () -> { });
-    }
-
-    /**
-     * {@link #promote(RedisClusterTestServer.Replicated, String)}, running {@code asked} right after the first
-     * {@code CLUSTER FAILOVER} was sent. A manual failover that cannot finish in Redis' 5 s (busy machine) is aborted
-     * by Redis: asked again, as an operator would. During it the first master's view may lack the slot for a moment:
-     * read until it names the promoted node.
-     *
-     * @return the promoted node's port
-     */
-    static int promote(RedisClusterTestServer.Replicated cluster, String key, Runnable asked) {
-        int replica = cluster.replicaOf(cluster.portServing(key));
-        try (Jedis promoted = new Jedis("127.0.0.1", replica)) {
-            promoted.clusterFailover();
-            asked.run();
-            long[] askedAt = {System.nanoTime()};
-            Await.until(DEADLINE, () -> {
-                if (promoted.info("replication").contains("role:master")) {
-                    return true;
-                }
-                if (System.nanoTime() - askedAt[0] > TimeUnit.SECONDS.toNanos(6)) {
-                    promoted.clusterFailover();
-                    askedAt[0] = System.nanoTime();
-                }
-                return false;
-            }, "the replica to be promoted");
-        }
-        Await.until(DEADLINE, () -> cluster.servedBy(key).orElse(-1) == replica,
-                "the cluster to route the slot of " + key + " to the promoted node");
-        return replica;
     }
 
     private static void run(RedisClusterTestServer.Replicated cluster, CampaignQueue queue) throws Exception {
@@ -151,7 +115,7 @@ class CampaignQueueFailoverTests {
             Await.until(DEADLINE, () -> acknowledged.size() >= 300 && claimed.size() >= 100,
                     "the campaign to be running (jobs enqueued and claimed)");
             String queueKey = new RedisKeys("").campaignQueue(tenant);
-            promote(cluster, queueKey);
+            cluster.promote(queueKey);
             int atFailover = acknowledged.size();
             Await.until(DEADLINE, () -> acknowledged.size() >= atFailover + 300,
                     "enqueues to go on after the failover");

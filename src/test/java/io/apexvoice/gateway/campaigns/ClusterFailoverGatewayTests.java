@@ -171,7 +171,7 @@ class ClusterFailoverGatewayTests {
         int master = cluster.portServing(key);
         int created = FIXTURE.callsOf(0).size();
         long start = System.nanoTime();
-        int promoted = CampaignQueueFailoverTests.promote(cluster, key, () -> asked.complete(null));
+        int promoted = cluster.promote(key, () -> asked.complete(null));
         return new Failover(master, promoted, created, key, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
