@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -241,11 +242,20 @@ public class CampaignQueue {
         });
     }
 
+    /**
+     * A cluster pipeline sends each key to the node of Jedis' slot map and neither follows a redirection nor renews
+     * that map: after a failover or a resharding the demoted node answered {@code MOVED} round after round, and
+     * every dispatch round failed until another command renewed the map (the leader's housekeeping; on a dispatcher
+     * that is not the leader, nothing). Then the depths are read one by one, as single commands, which follow the
+     * redirection and renew the map for the next round.
+     */
     private static List<Long> depthsPerNode(JedisCluster cluster, List<String> queues) {
         try (ClusterPipeline pipeline = cluster.pipelined()) {
             List<Response<Long>> sizes = queues.stream().map(pipeline::zcard).toList();
             pipeline.sync();
             return sizes.stream().map(Response::get).toList();
+        } catch (JedisRedirectionException moved) {
+            return queues.stream().map(cluster::zcard).toList();
         }
     }
 

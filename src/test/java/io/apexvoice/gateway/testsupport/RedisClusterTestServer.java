@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import redis.clients.jedis.Jedis;
 
@@ -22,6 +23,7 @@ public final class RedisClusterTestServer {
 
     private static final int MASTERS = 3;
     private static final int SLOTS = 16_384;
+    private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(60);
     private static List<String> sharedNodes;
 
     private RedisClusterTestServer() {
@@ -110,6 +112,41 @@ public final class RedisClusterTestServer {
                 }
             }
             return OptionalInt.empty();
+        }
+
+        /** Promotes the replica of the master serving {@code key} and waits until the cluster routes it there. */
+        public int promote(String key) {
+            return promote(key, () -> { });
+        }
+
+        /**
+         * {@link #promote(String)}, running {@code asked} right after the first {@code CLUSTER FAILOVER} was sent. A
+         * manual failover that cannot finish in Redis' 5 s (busy machine) is aborted by Redis: asked again, as an
+         * operator would. During it the first master's view may lack the slot for a moment: read until it names the
+         * promoted node.
+         *
+         * @return the promoted node's port
+         */
+        public int promote(String key, Runnable asked) {
+            int replica = replicaOf(portServing(key));
+            try (Jedis promoted = new Jedis("127.0.0.1", replica)) {
+                promoted.clusterFailover();
+                asked.run();
+                long[] askedAt = {System.nanoTime()};
+                Await.until(FAILOVER_DEADLINE, () -> {
+                    if (promoted.info("replication").contains("role:master")) {
+                        return true;
+                    }
+                    if (System.nanoTime() - askedAt[0] > TimeUnit.SECONDS.toNanos(6)) {
+                        promoted.clusterFailover();
+                        askedAt[0] = System.nanoTime();
+                    }
+                    return false;
+                }, "the replica to be promoted");
+            }
+            Await.until(FAILOVER_DEADLINE, () -> servedBy(key).orElse(-1) == replica,
+                    "the cluster to route the slot of " + key + " to the promoted node");
+            return replica;
         }
 
         /** @return the replica that follows the master on {@code masterPort} */
