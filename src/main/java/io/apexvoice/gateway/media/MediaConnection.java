@@ -15,6 +15,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,6 +34,8 @@ final class MediaConnection {
 
     private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
     private static final String NO_TENANT = "unknown";
+    /** Audio kept while a start's session is claimed: 1 s, far more than the one Redis round trip takes. */
+    private static final int MAX_EARLY_FRAMES = 50;
     /** Vert.x's own limit for a WebSocket message, kept now that frames are put together here. */
     static final int MAX_MESSAGE_BYTES = 256 * 1024;
 
@@ -47,6 +51,8 @@ final class MediaConnection {
     private boolean oversized;
     /** A start passed the authenticator: the call begins (or is refused) once its session is claimed. */
     private boolean started;
+    /** Audio between a verified start and its call's beginning (one Redis round trip); guarded by this. */
+    private final List<byte[]> early = new ArrayList<>();
     private volatile CallRuntime call;
     private volatile String endReason = "socket closed";
     private volatile boolean closed;
@@ -146,9 +152,11 @@ final class MediaConnection {
             if (started && message instanceof Stop) {
                 endReason = "stop";
                 close(1000, "stream stopped");
+            } else if (started && message instanceof Media media) {
+                holdEarly(media.payload());
             } else if (!started && !(message instanceof TwilioMessage.Connected)) {
                 malformed("before_start");
-            } // else: audio while the session is being claimed, before the call begins: dropped
+            }
             return;
         }
         if (!streamSidMatches(message)) {
@@ -209,10 +217,27 @@ final class MediaConnection {
                 begun = calls.start(callSid, tenant, start, out(), () -> close(1000, "call ended"));
                 call = begun;
                 socketGone = closed;
+                early.forEach(begun::audio); // the caller's first words, in order, before any later frame
+                early.clear();
             }
         }
         if (socketGone) { // closed while the session was claimed: the call ends as if it had closed just now
             begun.end(endReason);
+        }
+    }
+
+    /**
+     * Audio of a verified start whose session claim has not answered yet: kept (up to {@link #MAX_EARLY_FRAMES}) for
+     * the call, which gets it first when it begins, so a caller who speaks at once loses no frame.
+     */
+    private void holdEarly(byte[] audio) {
+        synchronized (this) {
+            CallRuntime current = call;
+            if (current != null) {
+                current.audio(audio);
+            } else if (early.size() < MAX_EARLY_FRAMES) {
+                early.add(audio);
+            }
         }
     }
 
