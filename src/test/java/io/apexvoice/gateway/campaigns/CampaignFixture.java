@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -30,6 +31,8 @@ import io.apexvoice.gateway.tenants.ApiKeyHash;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 
 /**
@@ -220,5 +223,20 @@ final class CampaignFixture {
     }
 
     record Response(int status, String body, JsonNode json) {
+    }
+
+    /** @return the turns answered with agent audio so far, every tenant ({@code apex.turn.latency} samples) */
+    static long turnsAnswered(MeterRegistry meters) {
+        return meters.find("apex.turn.latency").timers().stream().mapToLong(Timer::count).sum();
+    }
+
+    /** @return the lines logged at ERROR in {@code output} */
+    static long errorLines(CapturedOutput output) {
+        return output.getAll().lines().filter(line -> line.contains(" ERROR ")).count();
+    }
+
+    /** @return the stack-trace frames in {@code output} */
+    static long stackFrames(CapturedOutput output) {
+        return output.getAll().lines().filter(line -> line.startsWith("\tat ")).count();
     }
 }

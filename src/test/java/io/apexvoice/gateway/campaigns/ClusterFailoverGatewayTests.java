@@ -20,7 +20,6 @@ import io.apexvoice.gateway.testsupport.RedisClusterTestServer;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +97,7 @@ class ClusterFailoverGatewayTests {
             Failover first;
             Failover second;
             try {
-                Await.until(DEADLINE, () -> turnsAnswered(meters) >= INBOUND
+                Await.until(DEADLINE, () -> CampaignFixture.turnsAnswered(meters) >= INBOUND
                         && FIXTURE.callsOf(0).size() >= 8, "the inbound calls' first turn answered and the campaign "
                         + "8 calls in");
                 String queueKey = keys.campaignQueue(campaignTenant);
@@ -137,7 +136,7 @@ class ClusterFailoverGatewayTests {
                             + "%s; turns answered %d; ERROR lines %d, stack frames %d%n", first.master(),
                     first.promoted(), first.millis(), first.createdAtAsk(), second.master(), second.promoted(),
                     second.millis(), second.createdAtAsk(), progress, queue.body(), called.size(), fallbacks,
-                    turnsAnswered(meters), errorLines(output), stackFrames(output));
+                    CampaignFixture.turnsAnswered(meters), CampaignFixture.errorLines(output), CampaignFixture.stackFrames(output));
 
             assertThat(called).as("every contact called exactly once").hasSize(CONTACTS)
                     .containsExactlyInAnyOrderElementsOf(contacts);
@@ -158,7 +157,7 @@ class ClusterFailoverGatewayTests {
             assertThat(sessionOnNewMaster).as("the session written after the failover, on the promoted node")
                     .isNotNull().contains("after the switches");
             assertThat(health).as("readiness after the failovers").isEqualTo(200);
-            assertThat(stackFrames(output)).as("stack traces logged").isZero();
+            assertThat(CampaignFixture.stackFrames(output)).as("stack traces logged").isZero();
         }
     }
 
@@ -255,10 +254,6 @@ class ClusterFailoverGatewayTests {
                 .callTimeout(Duration.ofSeconds(180)).build();
     }
 
-    private static long turnsAnswered(MeterRegistry meters) {
-        return meters.find("apex.turn.latency").timers().stream().mapToLong(Timer::count).sum();
-    }
-
     /** @return fallback turns by tenant and reason */
     private static Map<String, Double> fallbacks(MeterRegistry meters) {
         Map<String, Double> byReason = new TreeMap<>();
@@ -267,13 +262,5 @@ class ClusterFailoverGatewayTests {
                     counter.count(), Double::sum);
         }
         return byReason;
-    }
-
-    private static long errorLines(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.contains(" ERROR ")).count();
-    }
-
-    private static long stackFrames(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.startsWith("\tat ")).count();
     }
 }

@@ -2,34 +2,32 @@ package io.apexvoice.gateway.campaigns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.apexvoice.gateway.GatewayApplication;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.redis.RedisFixture;
 import io.apexvoice.gateway.simulator.twilio.CreatedCall;
 import io.apexvoice.gateway.simulator.twilio.TwilioRestSimulator;
 import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.FreePorts;
+import io.apexvoice.gateway.testsupport.GatewayProcess;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.apexvoice.gateway.testsupport.SecretScanner;
@@ -51,7 +49,7 @@ class DispatcherProcessesTests {
     private static final Vertx vertx = Vertx.vertx();
     private static final TwilioRestSimulator twilio = new TwilioRestSimulator(vertx,
             TwilioRestSimulator.Settings.defaults().withAccount(ACCOUNT, TOKEN).withCps(1000).withAnswer("busy", 1, 1));
-    private static final List<Process> processes = new ArrayList<>();
+    private static final List<GatewayProcess> processes = new ArrayList<>();
     private static Path work;
     private static Path logs;
 
@@ -63,15 +61,8 @@ class DispatcherProcessesTests {
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
-        for (Process process : processes) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+    static void stop() {
+        processes.forEach(GatewayProcess::close);
         twilio.close();
         vertx.close();
     }
@@ -85,7 +76,7 @@ class DispatcherProcessesTests {
         for (int i = 0; i < 3; i++) {
             processes.add(dispatcher(i));
         }
-        Await.until(Duration.ofSeconds(120), () -> IntStream.range(0, 3).allMatch(i -> logLines(i, "Apex Voice Gateway ready") > 0),
+        Await.until(Duration.ofSeconds(120), () -> processes.stream().allMatch(p -> p.lines(GatewayProcess.READY) > 0),
                 "three dispatchers started");
         try (RedisFixture redis = RedisFixture.shared()) {
             Campaigns campaigns = new Campaigns(redis.keys, redis.strings,
@@ -121,12 +112,9 @@ class DispatcherProcessesTests {
                 .mapToObj(i -> new NewCampaign.Contact("+1415600" + String.format("%04d", i), Map.of())).toList(), null);
     }
 
-    private static Process dispatcher(int index) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName()));
-        Function<String, String> arg = setting -> "--" + setting;
-        List.of("spring.profiles.active=test", "apex.roles=dispatcher", "server.port=" + FreePorts.next(),
+    private static GatewayProcess dispatcher(int index) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        Stream.of("spring.profiles.active=test", "apex.roles=dispatcher", "server.port=" + FreePorts.next(),
                 "apex.public.media-port=" + FreePorts.next(), RedisTestServer.setting(),
                 "apex.tenants.source=file:" + work.resolve("tenants.yaml"),
                 "apex.records.store=file:" + work.resolve("calls-" + index),
@@ -137,21 +125,11 @@ class DispatcherProcessesTests {
                 "apex.campaigns.cps=" + CPS, "apex.campaigns.poll-interval=50",
                 "camel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml",
                 "spring.jmx.enabled=false", "camel.main.jmx-enabled=false")
-                .forEach(setting -> command.add(arg.apply(setting)));
-        File log = logs.resolve("dispatcher-" + index + ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+                .map(setting -> setting.split("=", 2)).forEach(kv -> settings.put(kv[0], kv[1]));
+        return GatewayProcess.start("dispatcher-" + index, logs, settings);
     }
 
     private static long placedBy(int index) {
-        return logLines(index, "campaign call placed");
-    }
-
-    private static long logLines(int index, String text) {
-        try {
-            Path log = logs.resolve("dispatcher-" + index + ".log");
-            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(text)).count() : 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return processes.get(index).lines("campaign call placed");
     }
 }

@@ -19,7 +19,6 @@ import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -101,7 +100,7 @@ class RedisKillTests {
                     new ScriptStep.WaitForCue("redis back", back, STEP_TIMEOUT),
                     new ScriptStep.Say("after the outage"), waitForAgent(), new ScriptStep.Hangup()))
                     .calls(CALLS).build());
-            Await.until(DEADLINE, () -> turnsAnswered(meters) >= CALLS, "each call's first turn answered");
+            Await.until(DEADLINE, () -> CampaignFixture.turnsAnswered(meters) >= CALLS, "each call's first turn answered");
 
             Enqueue enqueue = new Enqueue(back);
             enqueue.start();
@@ -148,7 +147,7 @@ class RedisKillTests {
                     acknowledged.size() - acknowledgedBeforeKill.size(), enqueue.refusals.size(),
                     enqueue.refusalStatuses(), queued.size(), intersection(queued, acknowledged).size(),
                     queued.size() - intersection(queued, acknowledged).size(), webhookStatuses,
-                    liveCallsDuringOutage, errorLines(output), stackFrames(output));
+                    liveCallsDuringOutage, CampaignFixture.errorLines(output), CampaignFixture.stackFrames(output));
 
             assertThat(readiness).contains("\"redis\":{\"status\":\"DOWN\"");
             assertThat(ackedAtKill).as("the kill came during the enqueue").isLessThan(JOBS);
@@ -180,7 +179,7 @@ class RedisKillTests {
             assertThat(newWebhook.body()).contains("<Connect>");
             assertThat(newCall.results()).allSatisfy(result -> assertThat(result.outcome()).as(result.toText())
                     .isEqualTo(CallResult.Outcome.COMPLETED));
-            assertThat(stackFrames(output)).as("stack traces logged").isZero();
+            assertThat(CampaignFixture.stackFrames(output)).as("stack traces logged").isZero();
         }
     }
 
@@ -346,10 +345,6 @@ class RedisKillTests {
                 "CallStatus", "ringing", "From", "+14155550123", "To", CampaignFixture.number(0));
     }
 
-    private static long turnsAnswered(MeterRegistry meters) {
-        return meters.find("apex.turn.latency").timers().stream().mapToLong(Timer::count).sum();
-    }
-
     /** @param reason one reason, or null for all */
     private static double fallbacks(MeterRegistry meters, String reason) {
         var search = meters.find("apex.turn.fallbacks");
@@ -357,13 +352,5 @@ class RedisKillTests {
             search = search.tag("reason", reason);
         }
         return search.counters().stream().mapToDouble(Counter::count).sum();
-    }
-
-    private static long errorLines(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.contains(" ERROR ")).count();
-    }
-
-    private static long stackFrames(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.startsWith("\tat ")).count();
     }
 }
