@@ -96,6 +96,11 @@ final class AsyncAudioCache {
         });
     }
 
+    /** True when this process's near cache holds the audio of {@code key} (never when it is off). */
+    boolean heldNear(SpeechKey key) {
+        return near != null && near.getIfPresent(key) != null;
+    }
+
     /** Audio bytes held by the near cache (0 when it is off). */
     long nearBytes() {
         return near == null ? 0 : near.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);

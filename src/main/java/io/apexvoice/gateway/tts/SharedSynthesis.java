@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * replayed), then the live ones, then the same complete or error. Cancelling a subscriber only detaches it; the
  * provider request is cancelled when the last one leaves before the end. The owner's {@code retire} hook runs
  * once the flight should no longer be joined: after an error, an abandonment, a hit, or once the audio is stored
- * (so a caller arriving before the store still joins instead of synthesising again).
+ * in the near cache or else in Redis (so a caller arriving before the store still joins instead of synthesising
+ * again).
  * <p>
  * Threads: state is guarded by {@code this}; sinks are called only on the flight's Vert.x context and never under
  * the lock, one subscriber's chunks strictly in order.
@@ -153,7 +154,12 @@ final class SharedSynthesis {
             CompletableFuture<Boolean> stored = audio.length == 0
                     ? CompletableFuture.completedFuture(false) : cache.put(key, audio);
             drainSoon();
-            stored.thenRun(() -> retire.accept(SharedSynthesis.this));
+            if (cache.heldNear(key)) {
+                // the next caller is served from memory: no need to wait for Redis' acknowledgement
+                retire.accept(SharedSynthesis.this);
+            } else {
+                stored.thenRun(() -> retire.accept(SharedSynthesis.this));
+            }
         }
 
         @Override
