@@ -24,13 +24,15 @@ class MediaCallFactory {
 
     private final StreamAuthenticator authenticator;
     private final CallServices services;
+    private final CallLifecycle lifecycle;
 
     /** The playout of each event loop's calls, one per loop thread (see {@link PlayoutTicker}). */
     private final Map<Thread, PlayoutScheduler> playouts = new ConcurrentHashMap<>();
 
-    MediaCallFactory(StreamAuthenticator authenticator, CallServices services) {
+    MediaCallFactory(StreamAuthenticator authenticator, CallServices services, CallLifecycle lifecycle) {
         this.authenticator = authenticator;
         this.services = services;
+        this.lifecycle = lifecycle;
     }
 
     StreamAuthenticator.Verdict authenticate(Start start, String upgradeSignature) {
@@ -57,9 +59,9 @@ class MediaCallFactory {
     }
 
     /**
-     * Registers and begins the call (STT, greeting) without blocking, once {@link #claim} opened its session: called
-     * on the socket's event loop. Should a runtime of the same CallSid still be registered (a claim Redis could not
-     * answer), it is ended on the new call's lane.
+     * Begins the call once {@link #claim} opened its session: the {@code call-started} route (live calls, STT,
+     * greeting) runs now, on the socket's event loop, without blocking; the session exists before any turn, history
+     * write or end reaches the call.
      *
      * @param out         this call's socket
      * @param closeSocket closes this call's socket (used when the call ends from elsewhere)
@@ -70,9 +72,8 @@ class MediaCallFactory {
                 ? new Playback(start.streamSid(), out, new PlaybackTracker(services.timers))
                 : new Playback(start.streamSid(), out, new PlaybackTracker(services.timers), playoutOn(loop),
                         services.properties.playbackLead());
-        CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services);
-        services.activeCalls.add(call).ifPresent(previous -> call.onLane(() -> previous.end("stream replaced")));
-        call.begin(variables(start));
+        CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services, lifecycle);
+        lifecycle.started(call, variables(start));
         return call;
     }
 

@@ -1,0 +1,234 @@
+package io.apexvoice.gateway.media;
+
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.records.CallRecord;
+import io.apexvoice.gateway.records.LatencySamples;
+import io.apexvoice.gateway.turn.TranscriptFinalized;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the agent says in one call and what the call has said: the reply in flight (one at a time; starting one closes
+ * the previous into the history), a barge-in's cut, the call's last words at shutdown, and the whole transcript with
+ * the latencies measured in the call, for its record. A reply is remembered as far as it was voiced (sentences whose
+ * speech failed are left out: the caller did not hear them); once a barge-in or the last words cut it, only the
+ * sentences whose marks came back as played, flagged interrupted. Closed replies also join the session history.
+ * <p>Thread-safe: replies start on the call's event loop; the last words and the call's end come from other threads.
+ */
+final class CallTranscript {
+
+    private static final Logger log = LoggerFactory.getLogger(CallTranscript.class);
+
+    private final CallRuntime call;
+    private final Playback playback;
+    private final CallServices services;
+    private final List<Turn> turns = new ArrayList<>();
+    private final LatencySamples latencies = new LatencySamples();
+    private SentencePlayer reply;
+    private boolean replyInterrupted;
+    private volatile boolean lastWords;
+
+    CallTranscript(CallRuntime call, Playback playback, CallServices services) {
+        this.call = call;
+        this.playback = playback;
+        this.services = services;
+    }
+
+    /** A new reply (see {@link CallRuntime#startReply}). */
+    SentencePlayer startReply() {
+        return newReply(false);
+    }
+
+    /** Speaks a whole utterance as a reply of its own. */
+    CompletableFuture<List<String>> say(String text) {
+        return speak(startReply(), text);
+    }
+
+    /** The call's last words (see {@link CallRuntime#sayLast}). */
+    CompletableFuture<Boolean> sayLast(String text, Duration markTimeout) {
+        SentencePlayer cut;
+        synchronized (this) {
+            if (call.isEnded() || lastWords) {
+                return CompletableFuture.completedFuture(false);
+            }
+            lastWords = true;
+            cut = reply;
+            if (playback.tracker().agentSpeaking()) {
+                playback.clear();
+                replyInterrupted = true;
+            }
+        }
+        if (cut != null) {
+            cut.cancel();
+        }
+        return speak(newReply(true), text).thenCompose(marks -> {
+            String mark = marks.isEmpty() ? null : marks.get(marks.size() - 1);
+            return mark == null ? CompletableFuture.completedFuture(false)
+                    : playback.tracker().awaitPlayed(mark, markTimeout);
+        });
+    }
+
+    /**
+     * The instant part of a barge-in, on the hot path: Twilio's buffer cleared and the reply in flight cancelled (its
+     * LLM stream and syntheses stop). Nothing happens while the agent is silent, after the last words or the end.
+     *
+     * @return when the clear left ({@link System#nanoTime}); empty when there was nothing to interrupt
+     */
+    OptionalLong interrupt() {
+        SentencePlayer interrupted;
+        long clearedAt;
+        synchronized (this) {
+            if (call.isEnded() || lastWords || !playback.tracker().agentSpeaking()) {
+                return OptionalLong.empty();
+            }
+            playback.clear();
+            clearedAt = System.nanoTime();
+            replyInterrupted = true;
+            interrupted = reply;
+        }
+        if (interrupted != null) {
+            interrupted.cancel();
+        }
+        return OptionalLong.of(clearedAt);
+    }
+
+    /**
+     * After a barge-in: the interrupted reply joins the transcript and the session history with only what the caller
+     * heard, flagged interrupted. Nothing when it was closed meanwhile (a reply or the last words started since).
+     */
+    void keepWhatWasHeard() {
+        Turn turn;
+        synchronized (this) {
+            if (!replyInterrupted) {
+                return;
+            }
+            turn = endReply();
+        }
+        if (turn != null) {
+            store(turn);
+        }
+    }
+
+    /** The call ended: the reply in flight is cancelled and closed into the history. */
+    void stop() {
+        SentencePlayer last;
+        synchronized (this) {
+            last = reply;
+        }
+        if (last != null) {
+            last.cancel();
+        }
+        closeReply();
+    }
+
+    /**
+     * A finished user turn (speech, or a keypad digit) joins the transcript after the agent's reply it answers, which
+     * is closed now; both go to the conversation route on the calling thread (the call's event loop: the route does not
+     * block), which stores them in the session in one write. Once the call ended or its last words started, the turn
+     * is not answered; the reply is stored by itself.
+     */
+    void userTurn(TranscriptFinalized.Kind kind, String text) {
+        Turn agentReply = endReply();
+        synchronized (this) {
+            turns.add(Turn.user(kind == TranscriptFinalized.Kind.dtmf ? "[keypad " + text + "]" : text));
+        }
+        if (call.isEnded() || lastWords) {
+            if (agentReply != null) {
+                store(agentReply);
+            }
+            return;
+        }
+        TranscriptFinalized turn = new TranscriptFinalized(call.callSid(), call.tenantId(), kind, text, agentReply);
+        call.logged(() -> {
+            try {
+                services.turns.publish(turn);
+            } catch (RuntimeException e) {
+                log.error("conversation turn failed: {}", e.getMessage());
+            }
+        });
+    }
+
+    void recordLatency(String name, Duration latency) {
+        latencies.add(name, latency);
+    }
+
+    /** The call record with this call's turns and latencies. */
+    CallRecord applyTo(CallRecord record) {
+        return latencies.applyTo(record.withTurns(turns()));
+    }
+
+    synchronized List<Turn> turns() {
+        return List.copyOf(turns);
+    }
+
+    /** Stores a closed reply in the session history (not waited for; a failure is logged). */
+    private void store(Turn turn) {
+        services.sessions.appendTurns(call.callSid(), List.of(turn)).whenComplete((session, failure) -> {
+            if (failure != null) {
+                call.logged(() -> log.warn("turn not stored in the session: {}", failure.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * Ends the agent's current reply in the transcript: all of it when it was not interrupted (but sentences whose
+     * speech failed), else only the sentences whose marks came back as played, flagged interrupted.
+     *
+     * @return that turn, for the session history; null when there was no reply with words
+     */
+    private Turn endReply() {
+        Turn turn;
+        synchronized (this) {
+            List<String> voiced = reply == null ? List.of() : reply.sentencesVoiced();
+            if (voiced.isEmpty()) {
+                reply = null;
+                replyInterrupted = false;
+                return null;
+            }
+            List<String> heard = playback.tracker().drainHeard();
+            turn = replyInterrupted ? new Turn(Turn.Role.assistant, String.join(" ", heard), true)
+                    : Turn.assistant(String.join(" ", voiced));
+            reply = null;
+            replyInterrupted = false;
+            turns.add(turn);
+        }
+        return turn;
+    }
+
+    /** A new reply; once the last words have started, only they may start one (any other is born cancelled). */
+    private SentencePlayer newReply(boolean last) {
+        SentencePlayer player = new SentencePlayer(playback,
+                (sentence, sink) -> services.speech.speak(call.tenant().voice(), sentence, sink));
+        if (lastWords && !last) {
+            player.cancel();
+            return player;
+        }
+        closeReply();
+        synchronized (this) {
+            if (call.isEnded() || lastWords && !last) {
+                player.cancel();
+                return player;
+            }
+            reply = player;
+        }
+        return player;
+    }
+
+    private void closeReply() {
+        Turn turn = endReply();
+        if (turn != null) {
+            store(turn);
+        }
+    }
+
+    private static CompletableFuture<List<String>> speak(SentencePlayer player, String text) {
+        player.add(text);
+        player.finish();
+        return player.done();
+    }
+}
