@@ -84,8 +84,9 @@ public class CallLifecycle {
             exchange.getMessage().setBody(call);
             properties.accept(exchange);
         });
-        if (done.getException() != null) {
-            log.error("{} failed: {}", route.getEndpointUri(), done.getException().getMessage());
+        Exception failure = done.getException();
+        if (failure != null) {
+            call.logged(() -> log.error("{} failed: {}", route.getEndpointUri(), failure.getMessage()));
             return false;
         }
         return true;
@@ -98,10 +99,12 @@ public class CallLifecycle {
         services.activeCalls.add(call).ifPresent(previous -> call.onLane(() -> previous.end("stream replaced")));
     }
 
-    /** Opens the call's STT stream (non-blocking: its socket shares the call's event loop). */
+    /** Opens the call's STT stream (non-blocking: its socket shares the call's event loop); not for an ended call. */
     public void openSpeechToText(CallRuntime call) {
-        call.listen(services.speechToTextFor(call.tenantId())
-                .open(call.callSid(), call.tenant().voice().language(), call));
+        if (!call.isEnded()) {
+            call.listen(services.speechToTextFor(call.tenantId())
+                    .open(call.callSid(), call.tenant().voice().language(), call));
+        }
     }
 
     /** Plays the tenant's greeting with the call's variables filled in (through the TTS cache; non-blocking). */

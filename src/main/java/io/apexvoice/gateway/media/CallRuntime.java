@@ -158,9 +158,16 @@ public final class CallRuntime implements SttListener {
         return transcript;
     }
 
-    /** {@code call-started}: the caller's audio goes to {@code stream} from now on. */
+    /**
+     * {@code call-started}: the caller's audio goes to {@code stream} from now on. A call that ended meanwhile (a
+     * status callback can end it once it is live, before this step) closes the stream at once: {@link #stopSpeech}
+     * found none to close.
+     */
     void listen(SttStream stream) {
         stt = stream;
+        if (ended.get()) {
+            stream.close();
+        }
     }
 
     /** {@code call-ended}: no more audio to STT, no more speech; the reply in flight is closed into the history. */

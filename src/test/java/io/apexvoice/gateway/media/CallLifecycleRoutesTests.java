@@ -49,8 +49,8 @@ import redis.clients.jedis.Jedis;
  * The call's lifecycle routes against whole simulated calls, counted by the routes' own statistics (the JMX route
  * MBeans Hawtio and Jolokia show): {@code call-started} and {@code call-ended} once per call while Twilio's
  * {@code stop}, the socket closing and the terminal status callback race to end each of 200 concurrent calls,
- * {@code barge-in} once per barge-in, and {@code call-ended} with Redis gone: the steps that need it fail, are logged,
- * and every step after them still runs. The gateway has a Redis of its own, killed by the last test; the Camel context
+ * {@code barge-in} once per barge-in, a suspended {@code call-started} ending the call at once, and {@code call-ended}
+ * with Redis gone: the steps that need it fail, are logged, and every step after them still runs. The gateway has a Redis of its own, killed by the last test; the Camel context
  * gets a management name of its own (other contexts of the JVM may hold the same MBean names) and is closed after the
  * class.
  */
@@ -109,7 +109,8 @@ class CallLifecycleRoutesTests {
         // socket closed and the terminal status callback posted at once
         CallReport report = CALLER.run(FIXTURE.call(port, CallerScript.of(
                         new ScriptStep.Silence(Duration.ofMillis(1500)), new ScriptStep.Hangup()))
-                .calls(200).ramp(Duration.ofSeconds(4)).callTimeout(Duration.ofSeconds(120)).build());
+                .calls(200).ramp(Duration.ofSeconds(4)).httpTimeout(Duration.ofSeconds(30))
+                .callTimeout(Duration.ofSeconds(120)).build());
 
         assertThat(report.results()).filteredOn(r -> r.outcome() != CallResult.Outcome.COMPLETED)
                 .as("calls that did not complete").isEmpty();
@@ -168,7 +169,30 @@ class CallLifecycleRoutesTests {
     }
 
     @Test
-    @Order(3) // last: it kills this class's Redis
+    @Order(3)
+    void aCallWhoseStartRouteIsSuspendedEndsAtOnceAndTheEventLoopDoesNotWait() throws Exception {
+        Counter endsUnstarted = meters.counter("apex.calls.ended", "tenant", FIXTURE.tenant, "reason",
+                "call-started failed");
+        double unstarted = endsUnstarted.count();
+        camel.getRouteController().suspendRoute("call-started");
+        CallResult call;
+        try {
+            call = CALLER.run(FIXTURE.call(port, CallerScript.of(
+                            new ScriptStep.Silence(Duration.ofSeconds(20)), new ScriptStep.Hangup()))
+                    .statusCallback(false).callTimeout(Duration.ofSeconds(15)).build()).results().get(0);
+        } finally {
+            camel.getRouteController().resumeRoute("call-started");
+        }
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.FAILED);
+        assertThat(call.reason()).as("the caller's socket, closed by the gateway").contains("code 1000");
+        assertThat(call.agent().frames()).as("greeting frames").isZero();
+        assertThat(endsUnstarted.count() - unstarted).as("apex_calls_ended_total").isEqualTo(1);
+        FIXTURE.awaitQuiet(activeCalls, mediaStreams);
+    }
+
+    @Test
+    @Order(4) // last: it kills this class's Redis
     void withRedisGoneAFailedStepIsLoggedAndTheStepsAfterItStillRun() {
         CompletableFuture<CallReport> running = CALLER.start(FIXTURE.call(port, CallerScript.of(
                         new ScriptStep.WaitForAgent(Duration.ofSeconds(10), Duration.ofMillis(50)),
