@@ -50,9 +50,9 @@ import redis.clients.jedis.Jedis;
  * MBeans Hawtio and Jolokia show): {@code call-started} and {@code call-ended} once per call while Twilio's
  * {@code stop}, the socket closing and the terminal status callback race to end each of 200 concurrent calls,
  * {@code barge-in} once per barge-in, a suspended {@code call-started} ending the call at once, and {@code call-ended}
- * with Redis gone: the steps that need it fail, are logged, and every step after them still runs. The gateway has a Redis of its own, killed by the last test; the Camel context
- * gets a management name of its own (other contexts of the JVM may hold the same MBean names) and is closed after the
- * class.
+ * with Redis gone: the steps that need it fail, are logged, and every step after them still runs. The gateway has a
+ * Redis of its own, killed by the last test; the Camel context gets a management name of its own (other contexts of
+ * the JVM may hold the same MBean names) and is closed after the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @CamelSpringBootTest
