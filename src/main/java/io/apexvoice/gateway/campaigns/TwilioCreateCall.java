@@ -31,8 +31,11 @@ public class TwilioCreateCall {
 
     /** The breaker's name in the registry, and so in {@code resilience4j_circuitbreaker_*{name}}. */
     public static final String BREAKER = "twilio-rest";
-    /** Where the dispatcher sends a {@link CallCreationRequest}. */
-    public static final String ENDPOINT = "direct:twilio-create-call";
+    /**
+     * Where the dispatcher sends a {@link CallCreationRequest}; while the route is suspended or stopped the request
+     * fails at once (not after {@code direct:}'s 30 s wait for a consumer) and the job is retried, no attempt spent.
+     */
+    public static final String ENDPOINT = "direct:twilio-create-call?block=false";
     static final String CIRCUIT_OPEN = "twilio circuit open";
 
     private static final Logger log = LoggerFactory.getLogger(TwilioCreateCall.class);
