@@ -2,6 +2,7 @@ package io.apexvoice.gateway.media;
 
 import io.apexvoice.gateway.tts.AudioSink;
 import io.apexvoice.gateway.tts.Synthesis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,9 @@ import java.util.function.BiFunction;
  */
 public final class SentencePlayer {
 
+    /** How long past the reply's own audio length a missing mark echo may hold {@link #heard}. */
+    static final Duration ECHO_GRACE = Duration.ofSeconds(5);
+
     private final Playback playback;
     private final BiFunction<String, AudioSink, Synthesis> speak;
     private final List<Slot> slots = new ArrayList<>();
@@ -23,6 +27,7 @@ public final class SentencePlayer {
     private final List<Runnable> onCancel = new ArrayList<>();
     private Runnable onFirstAudio;
     private int head;
+    private long audioBytes;
     private boolean finished;
     private boolean cancelled;
 
@@ -124,6 +129,31 @@ public final class SentencePlayer {
         return done;
     }
 
+    /**
+     * After {@link #done()}: completes once the caller has heard the reply as far as it goes, with true when the mark
+     * after its last voiced sentence came back as played; with false when nothing was voiced, a clear flushed it
+     * (barge-in), the reply was cancelled (call end), or no echo came within the reply's audio length plus
+     * {@link #ECHO_GRACE} (an echo that never comes cannot hold the turn).
+     *
+     * @param marks what {@link #done()} completed with
+     */
+    public CompletableFuture<Boolean> heard(List<String> marks) {
+        String last = null;
+        for (int i = marks.size() - 1; i >= 0 && last == null; i--) {
+            last = marks.get(i);
+        }
+        Duration length;
+        synchronized (this) {
+            if (last == null || cancelled) {
+                return CompletableFuture.completedFuture(false);
+            }
+            length = Duration.ofMillis(audioBytes * 1000 / MuLaw.SAMPLE_RATE);
+        }
+        CompletableFuture<Boolean> echo = playback.tracker().awaitPlayed(last, length.plus(ECHO_GRACE));
+        onCancel(() -> echo.complete(false));
+        return echo;
+    }
+
     /** Called under the lock. */
     private void firstAudio() {
         Runnable hook = onFirstAudio;
@@ -196,6 +226,7 @@ public final class SentencePlayer {
                 if (cancelled) {
                     return;
                 }
+                audioBytes += chunk.length;
                 if (live) {
                     firstAudio();
                     target.onAudio(chunk);
