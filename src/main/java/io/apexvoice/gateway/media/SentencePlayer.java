@@ -12,7 +12,8 @@ import java.util.function.BiFunction;
  * One agent reply as it is being written: each sentence goes to speech synthesis the moment it is added (first audio
  * does not wait for the LLM to finish, later sentences synthesise while earlier ones play), and the audio leaves in
  * sentence order: a sentence's audio is buffered until every sentence before it has been sent, then streams live.
- * {@link #cancel()} (barge-in) stops every synthesis; nothing more of the reply is sent.
+ * {@link #cancel()} (barge-in, or the call's end: {@link Playback#stop()}) stops every synthesis; nothing more of the
+ * reply is sent.
  * <p>Thread-safe; synthesis callbacks may arrive on any thread.
  */
 public final class SentencePlayer {
@@ -35,6 +36,7 @@ public final class SentencePlayer {
     SentencePlayer(Playback playback, BiFunction<String, AudioSink, Synthesis> speak) {
         this.playback = playback;
         this.speak = speak;
+        playback.producing(this);
     }
 
     /** Runs when the reply is cancelled (barge-in, call end): stop whatever is producing its sentences. */
@@ -97,6 +99,7 @@ public final class SentencePlayer {
             hooks = List.copyOf(onCancel);
             onCancel.clear();
         }
+        playback.finished(this);
         hooks.forEach(Runnable::run);
         for (Slot slot : all) {
             if (slot.synthesis != null) {
@@ -190,6 +193,7 @@ public final class SentencePlayer {
             complete = finished && head == slots.size() && !cancelled;
         }
         if (complete) {
+            playback.finished(this);
             done.complete(marks());
         }
     }

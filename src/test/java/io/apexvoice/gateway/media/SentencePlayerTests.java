@@ -207,4 +207,20 @@ class SentencePlayerTests {
         assertThat(player.heard(player.done().get(1, TimeUnit.SECONDS)).get(1, TimeUnit.SECONDS)).isFalse();
         assertThat(player.heard(List.of()).get(1, TimeUnit.SECONDS)).isFalse();
     }
+
+    @Test
+    void theCallsEndCancelsEveryReplyStillProducingAndEndsTheWaitForItsMarks() throws Exception {
+        List<String> marks = playTwoSentences();
+        CompletableFuture<Boolean> heard = player.heard(marks);
+        SentencePlayer replaced = new SentencePlayer(playback, (text, sink) -> null);
+        replaced.add("Still thinking.");
+        SentencePlayer current = new SentencePlayer(playback, (text, sink) -> null);
+
+        playback.stop();
+
+        assertThat(heard.get(1, TimeUnit.SECONDS)).as("no echo can come any more").isFalse();
+        assertThat(replaced.isCancelled()).isTrue();
+        assertThat(current.isCancelled()).isTrue();
+        assertThat(player.isCancelled()).as("a reply that had sent everything is left as it was").isFalse();
+    }
 }

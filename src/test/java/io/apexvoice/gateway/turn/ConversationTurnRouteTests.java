@@ -69,6 +69,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.jmx.enabled=true", "spring.jmx.registration-policy=replace-existing",
                 "camel.main.jmx-management-name-pattern=#name#-#counter#", "apex.turn.tenant-wait=300ms",
+                "apex.turn.budget=60s",
                 "MANAGEMENT_USER=" + ConversationTurnRouteTests.USER,
                 "MANAGEMENT_PASSWORD=" + ConversationTurnRouteTests.PASSWORD})
 @ActiveProfiles("test")
@@ -190,6 +191,27 @@ class ConversationTurnRouteTests {
         assertThat(resumed.outcome()).as(resumed.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(heardByTheEnd(resumed)).contains(HOURS_REPLY).doesNotContain(FALLBACK_PHRASE);
         assertThat(fallbacks(ConversationTurns.ROUTE_SUSPENDED)).isEqualTo(suspendedBefore + 1);
+    }
+
+    @Test
+    void theCallsEndEndsEveryTurnInFlightAlsoOneWhoseReplyTheNextTurnReplaced() {
+        // the LLM never answers and the turn budget (60 s here) is far away: only the call's end can end the turns
+        FIXTURE.groq().configure(s -> s.withHangBeforeHeaders(true));
+        ScriptStep.WaitForAgent greeting = new ScriptStep.WaitForAgent(Duration.ofSeconds(15), Duration.ofMillis(200));
+        CompletableFuture<CallReport> running = CALLER.start(FIXTURE.call(port, CallerScript.of(greeting,
+                new ScriptStep.Say("first question"), new ScriptStep.Silence(Duration.ofMillis(1500)),
+                new ScriptStep.Say("second question"), new ScriptStep.Silence(Duration.ofSeconds(3)),
+                new ScriptStep.Hangup())).build());
+        Await.until(Duration.ofSeconds(20), () -> FIXTURE.groq().hungResponsesOpen() == 2,
+                "both turns to wait for the LLM, the first one's reply replaced by the second's");
+
+        CallResult call = finished(running);
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(turnEnds.ends).as("both turns ended with the call, neither fell back")
+                .extracting(TurnEnd::fallbackReason).containsExactly(null, null);
+        Await.until(Duration.ofSeconds(5), () -> FIXTURE.groq().hungResponsesOpen() == 0,
+                "both LLM requests to be cut");
     }
 
     @Test
