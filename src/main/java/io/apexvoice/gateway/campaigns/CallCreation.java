@@ -14,7 +14,8 @@ public sealed interface CallCreation {
     /**
      * Twilio did not process the request and it is safe to send again later: 429 / 20429, 5xx, the connection
      * could not be made, or the credentials were refused ({@code countsAsAttempt} false: the contact is not at
-     * fault, an operator must fix the account).
+     * fault, an operator must fix the account). Also what route {@code twilio-create-call} answers while its circuit
+     * breaker is open: nothing was sent, {@code countsAsAttempt} false, {@code retryAfter} the breaker's wait.
      */
     record Retry(int status, int code, String reason, Duration retryAfter, boolean countsAsAttempt) implements CallCreation {
     }

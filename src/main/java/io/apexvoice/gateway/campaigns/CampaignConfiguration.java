@@ -2,6 +2,7 @@ package io.apexvoice.gateway.campaigns;
 
 import java.time.Clock;
 
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
@@ -17,8 +18,13 @@ import io.apexvoice.gateway.config.PublicEndpoints;
 import io.apexvoice.gateway.providers.twilio.TwilioProperties;
 import io.apexvoice.gateway.redis.CallAdmission;
 import io.apexvoice.gateway.tenants.TenantDirectory;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
-/** Wires campaign dispatch: the Twilio client, this process's dispatcher and the leader election service. */
+/**
+ * Wires campaign dispatch: the Twilio client and its circuit breaker, this process's dispatcher and the leader
+ * election service.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({CampaignProperties.class, ClusterProperties.class})
 class CampaignConfiguration {
@@ -33,12 +39,27 @@ class CampaignConfiguration {
         return new TwilioCallClient(twilio, properties.requestTimeout());
     }
 
+    /**
+     * The breaker of route {@code twilio-create-call} ({@code circuitBreaker: twilioRestBreaker}), from the
+     * application's registry, so its state and calls are in {@code /actuator/prometheus} with the others.
+     */
+    @Bean
+    CircuitBreaker twilioRestBreaker(CircuitBreakerRegistry breakers, CampaignProperties properties) {
+        return properties.twilioBreaker().breaker(breakers, TwilioCreateCall.BREAKER);
+    }
+
+    @Bean
+    TwilioCreateCall twilioCreateCall(TwilioCallClient client, CampaignProperties properties) {
+        return new TwilioCreateCall(client, properties.requestTimeout(), properties.twilioBreaker().waitInOpenState());
+    }
+
     @Bean(destroyMethod = "close")
     CampaignDispatcher campaignDispatcher(TenantDirectory tenants, CampaignQueue queue, CallAdmission admission,
-            CallPacer pacer, DispatchFairness fairness, DispatchControl control, TwilioCallClient client,
+            CallPacer pacer, DispatchFairness fairness, DispatchControl control, ProducerTemplate producer,
             TwilioProperties twilio, PublicEndpoints endpoints, CampaignProperties properties, CampaignMetrics metrics,
             Clock clock) {
-        return new CampaignDispatcher(tenants, queue, admission, pacer, fairness, control, client,
+        return new CampaignDispatcher(tenants, queue, admission, pacer, fairness, control,
+                request -> producer.requestBody(TwilioCreateCall.ENDPOINT, request, CallCreation.class),
                 twilio.accountSid(), endpoints, properties, metrics, clock);
     }
 

@@ -9,17 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,14 +35,16 @@ import io.apexvoice.gateway.tenants.TenantDirectory;
  * each poll. A round orders the tenants with queued work by {@link DispatchFairness} and, for the tenant first in
  * line: claims its best job with a lease (priority, then FIFO), parks it if its calling window is closed, takes a
  * concurrent-call slot of the tenant's tier ({@link CallAdmission}, shared with inbound calls), reserves the
- * account's next CPS slot ({@link CallPacer}) and creates the call with Twilio after the slot's wait. Everything a
- * second dispatcher must see is in Redis, so any number of processes dispatch together.
+ * account's next CPS slot ({@link CallPacer}) and, after the slot's wait, creates the call with Twilio through
+ * route {@code twilio-create-call} (the {@code twilio-rest} circuit breaker, {@link TwilioCreateCall}) on one of its
+ * sender threads, which waits for Twilio's answer and settles the job. Everything a second dispatcher must see is in
+ * Redis, so any number of processes dispatch together.
  * <p>
  * Outcomes: 201 → the job becomes a call linked to it until its final status; 429 / 20429 / 5xx / unreachable →
- * retried after an exponential backoff (dead-lettered after {@code maxAttempts}); refused credentials → retried
- * without counting against the contact; another 4xx (21211 invalid number…) → dead letter with Twilio's code and
- * message; an unknown outcome (timeout after sending) → dead letter, because sending again could ring the person
- * twice.
+ * retried after an exponential backoff (dead-lettered after {@code maxAttempts}); refused credentials, or the
+ * breaker open (nothing sent) → retried without counting against the contact; another 4xx (21211 invalid number…)
+ * → dead letter with Twilio's code and message; an unknown outcome (timeout after sending) → dead letter, because
+ * sending again could ring the person twice.
  */
 public class CampaignDispatcher implements AutoCloseable {
 
@@ -55,19 +56,23 @@ public class CampaignDispatcher implements AutoCloseable {
     private final CallPacer pacer;
     private final DispatchFairness fairness;
     private final DispatchControl control;
-    private final TwilioCallClient twilio;
+    private final Function<CallCreationRequest, CallCreation> twilio;
     private final String accountSid;
     private final PublicEndpoints endpoints;
     private final CampaignProperties properties;
     private final CampaignMetrics metrics;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<CompletableFuture<Void>> settling = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sender;
 
+    /**
+     * @param twilio creates one call and answers Twilio's outcome, on the calling thread: route
+     *               {@code twilio-create-call} ({@link TwilioCreateCall#ENDPOINT})
+     */
     public CampaignDispatcher(TenantDirectory tenants, CampaignQueue queue, CallAdmission admission, CallPacer pacer,
-            DispatchFairness fairness, DispatchControl control, TwilioCallClient twilio, String accountSid,
-            PublicEndpoints endpoints, CampaignProperties properties, CampaignMetrics metrics, Clock clock) {
+            DispatchFairness fairness, DispatchControl control, Function<CallCreationRequest, CallCreation> twilio,
+            String accountSid, PublicEndpoints endpoints, CampaignProperties properties, CampaignMetrics metrics,
+            Clock clock) {
         this.tenants = tenants;
         this.queue = queue;
         this.admission = admission;
@@ -80,7 +85,8 @@ public class CampaignDispatcher implements AutoCloseable {
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
+        // a creation holds its thread while Twilio answers: bounded, sized from cps × expected latency
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(properties.senderThreads(), runnable -> {
             Thread thread = new Thread(runnable, "campaign-sender");
             thread.setDaemon(true);
             return thread;
@@ -179,24 +185,29 @@ public class CampaignDispatcher implements AutoCloseable {
     private void send(Tenant tenant, CampaignJob job, String placeholder) {
         String base = tenant.id().value();
         try {
-            CompletableFuture<Void> settled = twilio.create(job.to(), tenant.twilio().numbers().get(0),
-                            endpoints.publicUrlOf("/twilio/" + base + "/voice", null),
-                            endpoints.publicUrlOf("/twilio/" + base + "/status", null), properties.ringTimeout())
-                    .thenAccept(outcome -> settle(tenant, job, placeholder, outcome))
-                    .handle((ignored, failure) -> {
-                        inFlight.decrementAndGet();
-                        if (failure != null) {
-                            log.error("campaign job {} of tenant {} could not be settled ({}); its lease will return it",
-                                    job.jobId(), base, failure.getClass().getSimpleName());
-                        }
-                        return null;
-                    });
-            settling.add(settled);
-            settled.whenComplete((ignored, failure) -> settling.remove(settled));
+            CallCreationRequest request = new CallCreationRequest(job.to(), tenant.twilio().numbers().get(0),
+                    endpoints.publicUrlOf("/twilio/" + base + "/voice", null),
+                    endpoints.publicUrlOf("/twilio/" + base + "/status", null), properties.ringTimeout());
+            settle(tenant, job, placeholder, create(request));
         } catch (RuntimeException e) {
+            log.error("campaign job {} of tenant {} could not be settled ({}); its lease will return it", job.jobId(),
+                    base, e.getClass().getSimpleName());
+        } finally {
             inFlight.decrementAndGet();
-            log.error("campaign job {} of tenant {} could not be sent ({}); its lease will return it", job.jobId(), base,
-                    e.getClass().getSimpleName());
+        }
+    }
+
+    /** Twilio's outcome through route {@code twilio-create-call}; a failure of the route itself included. */
+    private CallCreation create(CallCreationRequest request) {
+        try {
+            return twilio.apply(request);
+        } catch (RuntimeException e) {
+            if (ObjectHelper.getException(DirectConsumerNotAvailableException.class, e) != null) {
+                return new CallCreation.Retry(0, 0, "route twilio-create-call not running", null, false);
+            }
+            // the route's own steps never throw: whether the request went out is not known, so it is not sent again
+            log.warn("route twilio-create-call failed ({}); outcome unknown", e.getClass().getSimpleName());
+            return new CallCreation.Unknown("route twilio-create-call failed (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -267,22 +278,20 @@ public class CampaignDispatcher implements AutoCloseable {
     }
 
     /**
-     * Stops claiming and waits (bounded by the request timeout) until every call creation scheduled or sent has its
-     * outcome recorded in Redis. A creation whose answer came after Redis closed left its job leased, and once the
-     * lease expired another dispatcher called the contact again.
+     * Stops claiming and waits (bounded by the poll interval plus the request timeout) until every call creation
+     * scheduled or sent has its outcome recorded in Redis. A creation whose answer came after Redis closed left its
+     * job leased, and once the lease expired another dispatcher called the contact again.
      */
     public void awaitSettled() {
         sender.shutdown();
-        long deadline = System.nanoTime() + properties.requestTimeout().plusSeconds(1).toNanos();
+        Duration limit = properties.pollInterval().plus(properties.requestTimeout()).plusSeconds(2);
         try {
-            if (sender.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new))
-                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!sender.awaitTermination(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("{} call creation(s) not settled at shutdown; their leases will return the jobs",
+                        inFlight.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("{} call creation(s) not settled at shutdown; their leases will return the jobs", inFlight.get());
         }
     }
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.apexvoice.gateway.config.CircuitBreakerSettings;
+
 /**
  * Campaign dispatch tuning ({@code apex.campaigns.*}).
  *
@@ -19,11 +21,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxContacts          most contacts in one campaign request
  * @param housekeepingInterval how often the elected leader reaps leases and opens calling windows
  * @param statusDeadline       a placed call without a final status after this counts as failed
+ * @param twilioLatency        how long Twilio typically takes to answer a call creation (default 1 s): each one holds
+ *                             a sender thread that long (route {@code twilio-create-call}), so this process has
+ *                             {@code ceil(cps × twilioLatency) + 1} sender threads, at most {@code maxInFlight}
+ * @param twilioBreaker        the {@code twilio-rest} circuit breaker around call creation
+ *                             ({@code apex.campaigns.twilio-breaker.*}: failure rate 50 % over 20 calls, judged from
+ *                             10 calls, 30 s open, as {@link CircuitBreakerSettings})
  */
 @ConfigurationProperties("apex.campaigns")
 public record CampaignProperties(Double cps, Duration pollInterval, Duration lease, Duration requestTimeout,
         Duration ringTimeout, Integer maxAttempts, Duration backoffBase, Duration backoffMax, Integer maxInFlight,
-        Integer maxContacts, Duration housekeepingInterval, Duration statusDeadline) {
+        Integer maxContacts, Duration housekeepingInterval, Duration statusDeadline, Duration twilioLatency,
+        CircuitBreakerSettings twilioBreaker) {
 
     public CampaignProperties {
         cps = cps == null ? 1.0 : cps;
@@ -38,12 +47,26 @@ public record CampaignProperties(Double cps, Duration pollInterval, Duration lea
         maxContacts = maxContacts == null ? 10_000 : maxContacts;
         housekeepingInterval = housekeepingInterval == null ? Duration.ofSeconds(1) : housekeepingInterval;
         statusDeadline = statusDeadline == null ? Duration.ofHours(4) : statusDeadline;
+        twilioLatency = twilioLatency == null ? Duration.ofSeconds(1) : twilioLatency;
+        twilioBreaker = twilioBreaker == null ? CircuitBreakerSettings.openFor(Duration.ofSeconds(30)) : twilioBreaker;
         if (!(cps > 0) || maxAttempts < 1 || maxInFlight < 1 || maxContacts < 1) {
             throw new IllegalArgumentException("apex.campaigns: cps must be > 0, maxAttempts, maxInFlight and maxContacts >= 1");
+        }
+        if (twilioLatency.isNegative() || twilioLatency.isZero()) {
+            throw new IllegalArgumentException("apex.campaigns.twilio-latency must be > 0");
         }
         if (lease.compareTo(requestTimeout.plus(pollInterval).multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("apex.campaigns.lease must be at least twice request-timeout + poll-interval");
         }
+    }
+
+    /**
+     * @return threads of the dispatcher's sender pool: a call creation holds one while it waits for Twilio, so
+     *         {@code cps × twilioLatency} are busy at once (+1 for a slow answer), never more than can be in flight
+     */
+    int senderThreads() {
+        long busy = (long) Math.ceil(cps * twilioLatency.toMillis() / 1000.0);
+        return (int) Math.min(maxInFlight, busy + 1);
     }
 
     /** @return the wait before retry number {@code attempt} (1 = first retry): base × 2^(attempt-1), capped, ±20% jitter */

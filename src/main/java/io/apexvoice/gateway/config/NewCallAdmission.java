@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,22 +14,40 @@ import org.springframework.stereotype.Component;
  * {@code media.CallDrain}) readiness is down at once, but new calls are still taken until the admit grace
  * ({@link ShutdownProperties#admitGrace()}) is over: a load balancer sends to a pod for a moment after its readiness
  * went down, and a call that arrives in that moment is better taken (it drains with the others) than refused.
+ * The grace starts at the first of: readiness turning to refusing after it had accepted (Spring Boot does that as the
+ * context starts closing, before the {@code ContextClosedEvent} listeners such as the campaign dispatcher's stop and
+ * {@code CallDrain} run), or {@link #shutdownBegins}.
  */
 @Component
 public class NewCallAdmission {
 
     private final ApplicationAvailability availability;
     private final Clock clock;
+    private final Duration grace;
+    private volatile boolean accepted;
     private volatile Instant refusedFrom;
 
-    NewCallAdmission(ApplicationAvailability availability, Clock clock) {
+    NewCallAdmission(ApplicationAvailability availability, Clock clock, ShutdownProperties shutdown) {
         this.availability = availability;
         this.clock = clock;
+        this.grace = shutdown.admitGrace();
     }
 
-    /** Shutdown began now: new calls are taken for {@code grace} more, then refused. */
-    public void shutdownBegins(Duration grace) {
-        refusedFrom = clock.instant().plus(grace);
+    /** Shutdown began now: new calls are taken for {@code grace} more, then refused (a second call changes nothing). */
+    public synchronized void shutdownBegins(Duration grace) {
+        if (refusedFrom == null) {
+            refusedFrom = clock.instant().plus(grace);
+        }
+    }
+
+    /** Readiness that goes down after it was up: this process is leaving the rotation, the admit grace starts. */
+    @EventListener
+    public void readinessChanged(AvailabilityChangeEvent<ReadinessState> event) {
+        if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+            accepted = true;
+        } else if (accepted) {
+            shutdownBegins(grace);
+        }
     }
 
     /** True when a new inbound call is to be refused (not ready yet, or shutting down past the grace). */

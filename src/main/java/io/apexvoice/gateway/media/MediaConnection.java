@@ -34,8 +34,11 @@ final class MediaConnection {
 
     private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
     private static final String NO_TENANT = "unknown";
-    /** Audio kept while a start's session is claimed: 1 s, far more than the one Redis round trip takes. */
-    private static final int MAX_EARLY_FRAMES = 50;
+    /**
+     * Audio kept while a start's session is claimed (one Redis round trip): 5 s, as long as the STT stream buffers
+     * while its socket connects. 1 s was not enough in a 200-call burst right after start (468 frames lost, bench).
+     */
+    private static final int MAX_EARLY_FRAMES = 250;
     /** Vert.x's own limit for a WebSocket message, kept now that frames are put together here. */
     static final int MAX_MESSAGE_BYTES = 256 * 1024;
 

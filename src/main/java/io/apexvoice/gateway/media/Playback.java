@@ -5,7 +5,9 @@ import io.apexvoice.gateway.media.TwilioMessage.Mark;
 import io.apexvoice.gateway.tts.AudioSink;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -44,6 +46,9 @@ final class Playback {
     /** When Twilio will have played everything sent so far. */
     private long playedOutAt;
     private boolean timerSet;
+    /** Replies still producing audio, cancelled by {@link #stop()}. */
+    private final List<SentencePlayer> producing = new ArrayList<>(2);
+    private boolean stopped;
 
     /**
      * Paced playback.
@@ -96,9 +101,33 @@ final class Playback {
         out.flush();
     }
 
-    /** The call ended: audio not sent yet is dropped, nothing more is sent. */
-    synchronized void stop() {
-        queue.clear();
+    /**
+     * The call ended: audio not sent yet is dropped, nothing more is sent. Every reply still producing audio is
+     * cancelled (one the next turn replaced too, with the LLM stream behind it), and waits for marks end as not
+     * played: no echo can come any more.
+     */
+    void stop() {
+        List<SentencePlayer> cut;
+        synchronized (this) {
+            queue.clear();
+            stopped = true;
+            cut = List.copyOf(producing);
+            producing.clear();
+        }
+        tracker.abandonAll();
+        cut.forEach(SentencePlayer::cancel);
+    }
+
+    /** A reply producing audio, until {@link #finished}; ignored once the call has ended. */
+    synchronized void producing(SentencePlayer reply) {
+        if (!stopped) {
+            producing.add(reply);
+        }
+    }
+
+    /** The reply has sent all its audio or was cancelled. */
+    synchronized void finished(SentencePlayer reply) {
+        producing.remove(reply);
     }
 
     PlaybackTracker tracker() {

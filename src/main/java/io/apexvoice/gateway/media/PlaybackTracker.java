@@ -132,6 +132,20 @@ public final class PlaybackTracker {
         return out;
     }
 
+    /** The call has ended: no pending mark will be echoed any more; each counts as not played, waiters are told. */
+    public void abandonAll() {
+        List<CompletableFuture<Boolean>> waiting;
+        synchronized (this) {
+            waiting = new ArrayList<>(pending.size());
+            for (Map.Entry<String, Pending> mark : pending.entrySet()) {
+                resolved.put(mark.getKey(), false);
+                waiting.add(mark.getValue().played);
+            }
+            pending.clear();
+        }
+        waiting.forEach(played -> played.complete(false));
+    }
+
     /** Pending marks of generations before the current one whose echoes never came; dropped after a call ends. */
     public synchronized int forgetStale() {
         int dropped = 0;

@@ -2,6 +2,7 @@ package io.apexvoice.gateway.media;
 
 import io.apexvoice.gateway.tts.AudioSink;
 import io.apexvoice.gateway.tts.Synthesis;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,10 +12,14 @@ import java.util.function.BiFunction;
  * One agent reply as it is being written: each sentence goes to speech synthesis the moment it is added (first audio
  * does not wait for the LLM to finish, later sentences synthesise while earlier ones play), and the audio leaves in
  * sentence order: a sentence's audio is buffered until every sentence before it has been sent, then streams live.
- * {@link #cancel()} (barge-in) stops every synthesis; nothing more of the reply is sent.
+ * {@link #cancel()} (barge-in, or the call's end: {@link Playback#stop()}) stops every synthesis; nothing more of the
+ * reply is sent.
  * <p>Thread-safe; synthesis callbacks may arrive on any thread.
  */
 public final class SentencePlayer {
+
+    /** How long past the reply's own audio length a missing mark echo may hold {@link #heard}. */
+    static final Duration ECHO_GRACE = Duration.ofSeconds(5);
 
     private final Playback playback;
     private final BiFunction<String, AudioSink, Synthesis> speak;
@@ -23,6 +28,7 @@ public final class SentencePlayer {
     private final List<Runnable> onCancel = new ArrayList<>();
     private Runnable onFirstAudio;
     private int head;
+    private long audioBytes;
     private boolean finished;
     private boolean cancelled;
 
@@ -30,6 +36,7 @@ public final class SentencePlayer {
     SentencePlayer(Playback playback, BiFunction<String, AudioSink, Synthesis> speak) {
         this.playback = playback;
         this.speak = speak;
+        playback.producing(this);
     }
 
     /** Runs when the reply is cancelled (barge-in, call end): stop whatever is producing its sentences. */
@@ -92,6 +99,7 @@ public final class SentencePlayer {
             hooks = List.copyOf(onCancel);
             onCancel.clear();
         }
+        playback.finished(this);
         hooks.forEach(Runnable::run);
         for (Slot slot : all) {
             if (slot.synthesis != null) {
@@ -122,6 +130,31 @@ public final class SentencePlayer {
     /** Completes with the mark names sent (null for a sentence that failed or was cleared), in order. */
     public CompletableFuture<List<String>> done() {
         return done;
+    }
+
+    /**
+     * After {@link #done()}: completes once the caller has heard the reply as far as it goes, with true when the mark
+     * after its last voiced sentence came back as played; with false when nothing was voiced, a clear flushed it
+     * (barge-in), the reply was cancelled (call end), or no echo came within the reply's audio length plus
+     * {@link #ECHO_GRACE} (an echo that never comes cannot hold the turn).
+     *
+     * @param marks what {@link #done()} completed with
+     */
+    public CompletableFuture<Boolean> heard(List<String> marks) {
+        String last = null;
+        for (int i = marks.size() - 1; i >= 0 && last == null; i--) {
+            last = marks.get(i);
+        }
+        Duration length;
+        synchronized (this) {
+            if (last == null || cancelled) {
+                return CompletableFuture.completedFuture(false);
+            }
+            length = Duration.ofMillis(audioBytes * 1000 / MuLaw.SAMPLE_RATE);
+        }
+        CompletableFuture<Boolean> echo = playback.tracker().awaitPlayed(last, length.plus(ECHO_GRACE));
+        onCancel(() -> echo.complete(false));
+        return echo;
     }
 
     /** Called under the lock. */
@@ -160,6 +193,7 @@ public final class SentencePlayer {
             complete = finished && head == slots.size() && !cancelled;
         }
         if (complete) {
+            playback.finished(this);
             done.complete(marks());
         }
     }
@@ -196,6 +230,7 @@ public final class SentencePlayer {
                 if (cancelled) {
                     return;
                 }
+                audioBytes += chunk.length;
                 if (live) {
                     firstAudio();
                     target.onAudio(chunk);

@@ -8,8 +8,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -36,14 +34,17 @@ import io.apexvoice.gateway.testsupport.PinnableClock;
 /**
  * Campaigns end to end: the API on real HTTP, the dispatcher and housekeeping routes, real Redis, and the Twilio
  * REST simulator, which places each created call and (when told to answer) calls the gateway back through the
- * voice webhook and the media stream. One dispatcher with one call creation in flight, so orders are exact.
+ * voice webhook and the media stream. One dispatcher with one call creation in flight, so orders are exact. The
+ * Twilio breaker (TwilioCircuitBreakerTests' subject) judges 20 calls here, so a test's injected burst of 429s and
+ * 5xx (6 of its 11 requests) cannot open it, whichever tests ran before.
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {
                 "apex.campaigns.cps=20", "apex.campaigns.poll-interval=50", "apex.campaigns.housekeeping-interval=100",
                 "apex.campaigns.max-in-flight=1", "apex.campaigns.lease=5s", "apex.campaigns.request-timeout=2s",
-                "apex.campaigns.backoff-base=100ms", "apex.campaigns.backoff-max=300ms", "apex.campaigns.max-attempts=4"})
+                "apex.campaigns.backoff-base=100ms", "apex.campaigns.backoff-max=300ms",
+                "apex.campaigns.max-attempts=4", "apex.campaigns.twilio-breaker.minimum-calls=20"})
 @ActiveProfiles("test")
 @Import(PinnableClock.class)
 class CampaignDispatchTests {
@@ -284,12 +285,10 @@ class CampaignDispatchTests {
     }
 
     private static long rejected() {
-        Object byCode = FIXTURE.twilio.statistics().get("rejectedByCode");
-        Object count = byCode instanceof Map<?, ?> map ? map.get("20429") : null;
-        return count instanceof Number n ? n.longValue() : 0;
+        return FIXTURE.rejectedByTwilio("20429");
     }
 
     private static List<String> numbers(int base, int count) {
-        return IntStream.range(0, count).mapToObj(i -> "+1415" + String.format("%07d", base * 10 + i)).toList();
+        return CampaignFixture.numbers(base, count);
     }
 }

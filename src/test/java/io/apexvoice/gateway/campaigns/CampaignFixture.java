@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -155,6 +156,18 @@ final class CampaignFixture {
         return twilio.createdCalls().stream().filter(call -> call.from().equals(number(i))).toList();
     }
 
+    /** @return the Twilio simulator's rejections with Twilio error {@code code} (20429, 20503…) so far */
+    long rejectedByTwilio(String code) {
+        Object byCode = twilio.statistics().get("rejectedByCode");
+        Object count = byCode instanceof Map<?, ?> map ? map.get(code) : null;
+        return count instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** @return {@code count} distinct E.164 numbers derived from {@code base} ({@code +1415<base><i>}) */
+    static List<String> numbers(int base, int count) {
+        return IntStream.range(0, count).mapToObj(i -> "+1415" + String.format("%07d", base * 10 + i)).toList();
+    }
+
     /** @return a campaign body: contacts {@code numbers} with variable {@code name = n<row>} */
     static String campaign(String name, int priority, List<String> numbers, String window) {
         StringBuilder body = new StringBuilder("{\"name\":\"").append(name).append("\",\"priority\":").append(priority)
@@ -232,11 +245,21 @@ final class CampaignFixture {
 
     /** @return the lines logged at ERROR in {@code output} */
     static long errorLines(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.contains(" ERROR ")).count();
+        return errorLines(output.getAll());
+    }
+
+    /** @return the lines logged at ERROR in {@code log} (e.g. what a test logged since a mark) */
+    static long errorLines(String log) {
+        return log.lines().filter(line -> line.contains(" ERROR ")).count();
     }
 
     /** @return the stack-trace frames in {@code output} */
     static long stackFrames(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.startsWith("\tat ")).count();
+        return stackFrames(output.getAll());
+    }
+
+    /** @return the stack-trace frames in {@code log} */
+    static long stackFrames(String log) {
+        return log.lines().filter(line -> line.startsWith("\tat ")).count();
     }
 }

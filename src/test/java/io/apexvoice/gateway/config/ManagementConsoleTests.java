@@ -18,14 +18,12 @@ import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.call.ScriptStep;
 import io.apexvoice.gateway.testsupport.Await;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
+import io.apexvoice.gateway.testsupport.Jolokia;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
@@ -93,8 +91,7 @@ class ManagementConsoleTests {
     }
 
     private static Map<String, String> auth(String password) {
-        String basic = Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return Map.of("Authorization", "Basic " + basic);
+        return Jolokia.basicAuth(USER, password);
     }
 
     @Test
@@ -205,28 +202,19 @@ class ManagementConsoleTests {
 
     /** The Camel route MBean of this context (its management name may carry a counter; see the class comment). */
     private String route(String routeId) {
-        return "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,name=\"" + routeId + "\"";
+        return Jolokia.route(camel, routeId);
     }
 
     private JsonNode read(String mbean, String attribute) {
-        JsonNode response = jolokia(Map.of("type", "read", "mbean", mbean, "attribute", attribute));
-        assertThat(response.path("status").asInt()).as(response.toString()).isEqualTo(200);
-        return response.path("value");
+        return jolokia().read(mbean, attribute);
     }
 
     private JsonNode exec(String mbean, String operation, Object... arguments) {
-        return jolokia(Map.of("type", "exec", "mbean", mbean, "operation", operation, "arguments", List.of(arguments)));
+        return jolokia().exec(mbean, operation, arguments);
     }
 
-    private JsonNode jolokia(Map<String, Object> request) {
-        try {
-            HttpResponse<String> response = client().post("/actuator/jolokia", JSON.writeValueAsString(request),
-                    "application/json", auth(PASSWORD));
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return json(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private Jolokia jolokia() {
+        return new Jolokia(client(), USER, PASSWORD);
     }
 
     private static JsonNode json(String body) {

@@ -14,7 +14,8 @@ class NewCallAdmissionTests {
 
     private final ApplicationAvailabilityBean availability = new ApplicationAvailabilityBean();
     private final MutableClock clock = new MutableClock();
-    private final NewCallAdmission admission = new NewCallAdmission(availability, clock);
+    private final NewCallAdmission admission = new NewCallAdmission(availability, clock,
+            new ShutdownProperties(Duration.ofSeconds(45), "Goodbye.", Duration.ofSeconds(5), Duration.ofSeconds(3)));
 
     @Test
     void refusesUntilReadyThenTakesCallsForTheGraceAfterShutdownBegan() {
@@ -41,7 +42,26 @@ class NewCallAdmissionTests {
         assertThat(admission.refusing()).isTrue();
     }
 
+    @Test
+    void readinessGoingDownAfterItWasUpStartsTheGraceBeforeTheDrainDoes() {
+        clock.pin(Instant.parse("2026-12-06T10:00:00Z"));
+        readiness(ReadinessState.REFUSING_TRAFFIC);
+        assertThat(admission.refusing()).as("not ready yet: no grace").isTrue();
+        readiness(ReadinessState.ACCEPTING_TRAFFIC);
+
+        readiness(ReadinessState.REFUSING_TRAFFIC); // Spring Boot's context close, before ContextClosedEvent
+        assertThat(admission.refusing()).as("grace running").isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        admission.shutdownBegins(Duration.ofSeconds(3)); // the drain, later: the grace does not start again
+        clock.advance(Duration.ofMillis(999));
+        assertThat(admission.refusing()).as("last moment of the grace").isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(admission.refusing()).as("grace over").isTrue();
+    }
+
     private void readiness(ReadinessState state) {
-        availability.onApplicationEvent(new AvailabilityChangeEvent<>(this, state));
+        AvailabilityChangeEvent<ReadinessState> event = new AvailabilityChangeEvent<>(this, state);
+        availability.onApplicationEvent(event);
+        admission.readinessChanged(event);
     }
 }

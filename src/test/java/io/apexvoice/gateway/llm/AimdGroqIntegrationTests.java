@@ -32,7 +32,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 /**
  * The AIMD limiter learning from the real Groq adapter ({@link GroqStreamingReplyGenerator}, which finds the limiter
  * as its {@link LlmSignals} the way Spring hands it over) against the real {@link GroqSimulator}, on the real clock.
- * Every reply runs as {@code ConversationReplies} runs it: AIMD permit, stream, release with the reply's outcome.
+ * Every reply runs as the {@code conversation-turn} route runs it: AIMD permit, stream, release with its outcome.
  * Asserts outcomes and order only, never timings.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

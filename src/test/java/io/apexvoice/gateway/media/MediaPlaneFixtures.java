@@ -6,6 +6,7 @@ import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
 import io.apexvoice.gateway.testsupport.GatewayTestClient;
+import java.util.List;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Public access to {@link MediaPlaneFixture} for gateway tests in other packages. */
@@ -16,6 +17,16 @@ public final class MediaPlaneFixtures {
 
     public static Fixture withLlm(String greeting) {
         return new Fixture(new MediaPlaneFixture(greeting, true));
+    }
+
+    /** The calls live on this process. */
+    public static List<CallRuntime> liveCalls(ActiveCalls calls) {
+        return List.copyOf(calls.all());
+    }
+
+    /** A live call's mark accounting: what the caller has heard of the agent so far. */
+    public static PlaybackTracker playback(CallRuntime call) {
+        return call.playback();
     }
 
     /** A gateway wired to the Deepgram, Groq and Azure simulators. */

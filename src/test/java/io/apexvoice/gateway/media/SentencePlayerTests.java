@@ -154,4 +154,73 @@ class SentencePlayerTests {
         assertThat(player.sentences()).containsExactly("Broken.", "Cut short.", "Fine.");
         assertThat(player.sentencesVoiced()).containsExactly("Fine.");
     }
+
+    /** Both sentences sent with their marks; returns the marks {@link SentencePlayer#done()} completed with. */
+    private List<String> playTwoSentences() throws Exception {
+        player.add("One.");
+        player.add("Two.");
+        for (String sentence : List.of("One.", "Two.")) {
+            synthesizing.get(sentence).onAudio(audio(1, 160));
+            synthesizing.get(sentence).onComplete();
+        }
+        player.finish();
+        return player.done().get(1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void isHeardOnlyOnceTheMarkAfterItsLastSentenceComesBackAsPlayed() throws Exception {
+        List<String> marks = playTwoSentences();
+        CompletableFuture<Boolean> heard = player.heard(marks);
+
+        playback.tracker().onEcho(marks.get(0));
+        assertThat(heard).as("the first sentence's echo is not the end of the reply").isNotDone();
+        playback.tracker().onEcho(marks.get(1));
+        assertThat(heard.get(1, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void isOverWithoutBeingHeardWhenAClearFlushesItOrItIsCancelled() throws Exception {
+        List<String> marks = playTwoSentences();
+        CompletableFuture<Boolean> flushed = player.heard(marks);
+        playback.clear();
+        assertThat(flushed.get(1, TimeUnit.SECONDS)).isFalse();
+
+        SentencePlayer second = new SentencePlayer(playback, (text, sink) -> {
+            sink.onAudio(audio(3, 160));
+            sink.onComplete();
+            return null;
+        });
+        second.add("Three.");
+        second.finish();
+        CompletableFuture<Boolean> cancelled = second.heard(second.done().get(1, TimeUnit.SECONDS));
+        assertThat(cancelled).isNotDone();
+        second.cancel();
+        assertThat(cancelled.get(1, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void aReplyWithNothingVoicedIsOverAtOnce() throws Exception {
+        player.add("Broken.");
+        synthesizing.get("Broken.").onError(new IllegalStateException("tts down"));
+        player.finish();
+
+        assertThat(player.heard(player.done().get(1, TimeUnit.SECONDS)).get(1, TimeUnit.SECONDS)).isFalse();
+        assertThat(player.heard(List.of()).get(1, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void theCallsEndCancelsEveryReplyStillProducingAndEndsTheWaitForItsMarks() throws Exception {
+        List<String> marks = playTwoSentences();
+        CompletableFuture<Boolean> heard = player.heard(marks);
+        SentencePlayer replaced = new SentencePlayer(playback, (text, sink) -> null);
+        replaced.add("Still thinking.");
+        SentencePlayer current = new SentencePlayer(playback, (text, sink) -> null);
+
+        playback.stop();
+
+        assertThat(heard.get(1, TimeUnit.SECONDS)).as("no echo can come any more").isFalse();
+        assertThat(replaced.isCancelled()).isTrue();
+        assertThat(current.isCancelled()).isTrue();
+        assertThat(player.isCancelled()).as("a reply that had sent everything is left as it was").isFalse();
+    }
 }

@@ -14,8 +14,20 @@ class UnconfirmedAudioTests {
         return frame;
     }
 
-    private static List<Integer> marks(List<byte[]> frames) {
-        return frames.stream().map(frame -> (int) frame[0]).toList();
+    /** The mark of every 20 ms frame in {@code chunks}, in order (chunks need not be frames). */
+    private static List<Integer> marks(List<byte[]> chunks) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        chunks.forEach(all::writeBytes);
+        byte[] bytes = all.toByteArray();
+        assertThat(bytes.length % 160).as("whole frames").isZero();
+        List<Integer> marks = new java.util.ArrayList<>();
+        for (int at = 0; at < bytes.length; at += 160) {
+            for (int i = at; i < at + 160; i++) {
+                assertThat((int) bytes[i]).as("byte %d", i).isEqualTo((int) bytes[at]);
+            }
+            marks.add((int) bytes[at]);
+        }
+        return marks;
     }
 
     @Test
@@ -60,5 +72,35 @@ class UnconfirmedAudioTests {
         audio.confirmedUpTo(3.5);
 
         assertThat(audio.takeAll()).isEmpty();
+    }
+
+    @Test
+    void keepsItsBoundAcrossManyWrapsAndAGrowingRing() {
+        UnconfirmedAudio audio = new UnconfirmedAudio(8000); // 50 frames
+        for (int i = 1; i <= 120; i++) {
+            audio.sent(frame(i));
+            if (i == 70) {
+                audio.confirmedUpTo(1.3); // frames 1..65 (the ring holds 21..70)
+            }
+        }
+
+        assertThat(marks(audio.takeAll())).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(71, 120).boxed().toList());
+    }
+
+    @Test
+    void confirmsPartOfAFrameAndHandsBackTheRestInChunks() {
+        UnconfirmedAudio audio = new UnconfirmedAudio(80_000);
+        for (int i = 1; i <= 60; i++) {
+            audio.sent(frame(i));
+        }
+        audio.confirmedUpTo(0.01); // half of frame 1
+
+        List<byte[]> chunks = audio.takeAll();
+        assertThat(chunks).allSatisfy(
+                chunk -> assertThat(chunk.length).isLessThanOrEqualTo(UnconfirmedAudio.CHUNK_BYTES));
+        assertThat(chunks.stream().mapToInt(chunk -> chunk.length).sum()).isEqualTo(60 * 160 - 80);
+        assertThat((int) chunks.get(0)[0]).isEqualTo(1);
+        assertThat((int) chunks.get(0)[80]).isEqualTo(2);
     }
 }

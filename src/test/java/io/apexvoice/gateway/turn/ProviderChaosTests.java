@@ -177,7 +177,11 @@ class ProviderChaosTests {
             assertThat(gauge("resilience4j.circuitbreaker.state", Map.of("name", breaker, "state", "closed")))
                     .as("%s breaker closed at the end", breaker).isEqualTo(1);
         }
-        assertThat(aimdDecreases).as("AIMD decreases").isPositive();
+        // the limiter learns from the 429s Groq served; a schedule whose 429 windows all fell while the LLM breaker
+        // was open sent none to Groq (seen once), and then there is nothing to learn from
+        if (FIXTURE.groq().responses(429) > 0) {
+            assertThat(aimdDecreases).as("AIMD decreases after %d 429s", FIXTURE.groq().responses(429)).isPositive();
+        }
 
         assertThat(calm).as("calls while the breakers close").allSatisfy(call -> assertThat(call.completedScript())
                 .as(call.toText()).isTrue());

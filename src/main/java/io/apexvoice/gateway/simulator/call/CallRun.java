@@ -18,8 +18,9 @@ import java.util.function.Function;
 /**
  * One simulated call from Twilio's side, start to end: voice webhook (or inline TwiML) → TwiML → Media Streams
  * WebSocket → caller script → {@code stop} → optional terminal status callback. Every failure becomes a
- * {@link CallResult} with a reason (the future never fails). Runs on the Vert.x context that calls
- * {@link #start()}; {@link #hangUp} may be called from any thread.
+ * {@link CallResult} with a reason (the future never fails). A REST redirect ({@link #redirect}) may move it to a
+ * new stream. Runs on the Vert.x context that calls {@link #start()}; {@link #hangUp} and {@link #redirect} may be
+ * called from any thread.
  */
 final class CallRun {
 
@@ -35,6 +36,9 @@ final class CallRun {
     private String streamSid;
     private StreamSession session;
     private ScriptRunner runner;
+    private int resumeAt;
+    /** Counts streams and redirects: a callback of an older stream or connection attempt is stale. */
+    private int generation;
     private boolean ending;
     private long timeoutTimer = -1;
 
@@ -69,6 +73,31 @@ final class CallRun {
         }
     }
 
+    /**
+     * Moves the call to new TwiML from outside (a REST redirect): the current stream stops ({@code stop}, socket
+     * closed); when {@code answer} connects a stream, the call goes on there with the script's remaining steps
+     * (the interrupted step runs again), else it ends as {@code ENDED} with {@code why}.
+     */
+    void redirect(TwimlAnswer answer, String why) {
+        Context running = context;
+        if (running == null || !answer.connectsStream()) {
+            hangUp(why);
+            return;
+        }
+        running.runOnContext(v -> {
+            if (ending) {
+                return;
+            }
+            generation++;
+            timeline.add(Kind.TWIML, why + "; <Connect><Stream url=\"" + answer.streamUrl() + "\">");
+            if (session != null) {
+                resumeAt = runner.stepsDone();
+                session.stop();
+            }
+            connect(answer);
+        });
+    }
+
     private Future<String> twiml() {
         if (plan.inlineTwiml() != null) {
             return Future.succeededFuture(plan.inlineTwiml());
@@ -76,7 +105,11 @@ final class CallRun {
         WebhookTarget voice = plan.voice();
         timeline.add(Kind.WEBHOOK_SENT, voice.method() + " " + voice.url()
                 + (voice.signedUrl().equals(voice.url()) ? "" : " (signed as " + voice.signedUrl() + ")"));
-        return webhooks.send(voice, CallParameters.voice(plan.identity(), plan.voiceStatus()), plan.authToken())
+        Map<String, String> fields = CallParameters.voice(plan.identity(), plan.voiceStatus());
+        if (plan.answeredBy() != null) {
+            fields.put("AnsweredBy", plan.answeredBy());
+        }
+        return webhooks.send(voice, fields, plan.authToken())
                 .recover(e -> Future.failedFuture("voice webhook not delivered: " + e.getMessage()))
                 .compose(response -> {
                     timeline.add(Kind.WEBHOOK_ANSWERED, response.status() + " " + response.contentType() + " in "
@@ -134,8 +167,13 @@ final class CallRun {
                     TwilioSignature.compute(plan.authToken(), answer.streamUrl(), Map.of()));
         }
         long started = System.nanoTime();
+        int wanted = generation;
         sockets.connect(options).onComplete(connected -> {
-            if (connected.failed()) {
+            if (wanted != generation) {
+                if (connected.succeeded()) {
+                    connected.result().close();
+                }
+            } else if (connected.failed()) {
                 String why = connected.cause().getMessage();
                 timeline.add(Kind.STREAM_FAILED, "could not open " + target + ": " + why);
                 end(Outcome.FAILED, "media stream could not be opened: " + why);
@@ -149,16 +187,26 @@ final class CallRun {
         });
     }
 
+    /** Runs the script on a new stream; a stream left by a redirect ({@link #generation} moved on) is ignored. */
     private void stream(WebSocket socket, Map<String, String> parameters) {
+        int current = ++generation;
         streamSid = Sids.stream();
         CallIdentity id = plan.identity();
         session = new StreamSession(vertx, socket, timeline,
                 new MediaMessages(id.accountSid(), id.callSid(), streamSid));
-        session.closedByGateway().onSuccess(why -> end(Outcome.FAILED, why));
+        session.closedByGateway().onSuccess(why -> {
+            if (current == generation) {
+                end(Outcome.FAILED, why);
+            }
+        });
         session.open(parameters);
-        runner = new ScriptRunner(session, timeline, plan.script(), speech);
-        runner.run().onComplete(done -> end(done.succeeded() ? Outcome.COMPLETED : Outcome.FAILED,
-                done.succeeded() ? null : done.cause().getMessage()));
+        runner = new ScriptRunner(session, timeline, plan.script(), speech, resumeAt);
+        runner.run().onComplete(done -> {
+            if (current == generation) {
+                end(done.succeeded() ? Outcome.COMPLETED : Outcome.FAILED,
+                        done.succeeded() ? null : done.cause().getMessage());
+            }
+        });
     }
 
     private void end(Outcome outcome, String reason) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * Plays Twilio's side of phone calls against a gateway: N inbound calls with a ramp ({@link #start}, {@link #run})
@@ -60,6 +61,15 @@ public final class CallSimulator implements AutoCloseable {
      * @return completes with every call's result, in call order (never exceptionally)
      */
     public CompletableFuture<CallReport> start(CallOptions options) {
+        return start(options, (identity, call) -> {
+        });
+    }
+
+    /**
+     * {@link #start}, handing each call to {@code placed} just before its voice webhook is sent (so whoever plays
+     * Twilio's REST API can end or redirect it by its CallSid).
+     */
+    public CompletableFuture<CallReport> start(CallOptions options, BiConsumer<CallIdentity, RunningCall> placed) {
         WebhookSender webhooks = new WebhookSender(http, options.httpTimeout());
         List<CompletableFuture<CallResult>> calls = new ArrayList<>();
         for (int i = 0; i < options.calls(); i++) {
@@ -67,7 +77,11 @@ public final class CallSimulator implements AutoCloseable {
             long delay = options.ramp().toMillis() * i / options.calls();
             CompletableFuture<CallResult> result = new CompletableFuture<>();
             calls.add(result);
-            Runnable launch = () -> launch(new CallRun(vertx, webhooks, sockets, this::speech, plan), result);
+            Runnable launch = () -> {
+                CallRun run = new CallRun(vertx, webhooks, sockets, this::speech, plan);
+                placed.accept(plan.identity(), new RunningCall(run, result));
+                launch(run, result);
+            };
             if (delay > 0) {
                 vertx.setTimer(delay, id -> launch.run());
             } else {
@@ -100,12 +114,12 @@ public final class CallSimulator implements AutoCloseable {
     }
 
     /** Answers an outbound call created over REST; see {@link OutboundAnswer}. */
-    public OutboundCall answer(OutboundAnswer answer) {
+    public RunningCall answer(OutboundAnswer answer) {
         WebhookSender webhooks = new WebhookSender(http, answer.httpTimeout());
         CallRun run = new CallRun(vertx, webhooks, sockets, this::speech, answer.plan());
         CompletableFuture<CallResult> result = new CompletableFuture<>();
         launch(run, result);
-        return new OutboundCall(run, result);
+        return new RunningCall(run, result);
     }
 
     @Override
@@ -127,7 +141,7 @@ public final class CallSimulator implements AutoCloseable {
     private static CallPlan inboundPlan(CallOptions options, int index) {
         CallIdentity identity = new CallIdentity(options.accountSid(), Sids.call(), options.from(), options.to(),
                 "inbound");
-        return new CallPlan(index, identity, options.voiceWebhook(), "ringing", null, options.media(),
+        return new CallPlan(index, identity, options.voiceWebhook(), "ringing", null, null, options.media(),
                 options.authToken(), options.script(), options.statusCallback() ? options.statusWebhook() : null,
                 options.signStreamUpgrade(), options.callTimeout());
     }

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param media       connect here instead of the TwiML's stream URL; null to follow it
  * @param callTimeout the call fails after this
  * @param httpTimeout connect/read timeout of the webhook
+ * @param answeredBy  the answering machine detection result the voice webhook carries as {@code AnsweredBy}
+ *                    (synchronous AMD); null without
  */
 public record OutboundAnswer(CallIdentity identity, URI url, String method, String twiml, String authToken,
-        CallerScript script, URI media, Duration callTimeout, Duration httpTimeout) {
+        CallerScript script, URI media, Duration callTimeout, Duration httpTimeout, String answeredBy) {
 
     public OutboundAnswer {
         Objects.requireNonNull(identity, "identity");
@@ -34,8 +36,8 @@ public record OutboundAnswer(CallIdentity identity, URI url, String method, Stri
 
     CallPlan plan() {
         WebhookTarget voice = url == null ? null : new WebhookTarget(url, method == null ? "POST" : method, url);
-        return new CallPlan(1, identity, voice, "in-progress", url == null ? twiml : null, media, authToken, script,
-                null, true, callTimeout);
+        return new CallPlan(1, identity, voice, "in-progress", answeredBy, url == null ? twiml : null, media,
+                authToken, script, null, true, callTimeout);
     }
 
     @Override

@@ -19,17 +19,20 @@ final class ScriptRunner {
     private int stepsDone;
 
     /**
-     * @param speech renders caller speech text to mu-law (the speech simulator's watermarked audio)
+     * @param speech    renders caller speech text to mu-law (the speech simulator's watermarked audio)
+     * @param firstStep the index of the step to start at (0, or where a redirected call goes on on its new stream)
      */
-    ScriptRunner(StreamSession session, Timeline timeline, CallerScript script, Function<String, byte[]> speech) {
+    ScriptRunner(StreamSession session, Timeline timeline, CallerScript script, Function<String, byte[]> speech,
+            int firstStep) {
         this.session = session;
         this.timeline = timeline;
         this.script = script;
         this.speech = speech;
+        this.stepsDone = firstStep;
     }
 
     Future<Void> run() {
-        return runFrom(0);
+        return runFrom(stepsDone);
     }
 
     int stepsDone() {

@@ -12,20 +12,34 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * What a TwiML answer tells Twilio to do, as far as the call simulator cares (PROTOCOLS 1.5): open a
- * {@code <Connect><Stream url>} with its {@code <Parameter>}s, or just {@code <Say>} something and
- * {@code <Hangup/>}/{@code <Reject/>} (a refusal: busy, suspended tenant).
+ * What a TwiML document tells Twilio to do, as far as the simulators care (PROTOCOLS 1.5, 3.3): open a
+ * {@code <Connect><Stream url>} with its {@code <Parameter>}s, {@code <Say>} something, {@code <Play digits>} keys
+ * into the call, {@code <Dial>} a number (a transfer), {@code <Hangup/>}/{@code <Reject/>} (a refusal: busy,
+ * suspended tenant). Other verbs are ignored.
  *
- * @param streamUrl  the {@code <Stream url>} inside {@code <Connect>}, or null when the answer has none
- * @param parameters the stream's {@code <Parameter name value>}s, in document order
- * @param says       the text of every {@code <Say>} (for a stream answer: the fallback after it)
- * @param hangsUp    a {@code <Hangup/>} or {@code <Reject/>} is present
+ * @param streamUrl    the {@code <Stream url>} inside {@code <Connect>}, or null when the answer has none
+ * @param parameters   the stream's {@code <Parameter name value>}s, in document order
+ * @param says         the text of every {@code <Say>} (for a stream answer: the fallback after it)
+ * @param hangsUp      a {@code <Hangup/>} or {@code <Reject/>} is present
+ * @param dials        every {@code <Dial>}, in document order
+ * @param playedDigits the {@code digits} of every {@code <Play digits="…">}, in document order
  */
-record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String> says, boolean hangsUp) {
+public record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String> says, boolean hangsUp,
+        List<Dial> dials, List<String> playedDigits) {
+
+    /**
+     * One {@code <Dial>}: {@code <Dial callerId="+1…">+1…</Dial>} or {@code <Dial><Number>+1…</Number></Dial>}.
+     *
+     * @param callerId the {@code callerId} attribute, null when absent
+     * @param numbers  the {@code <Number>} children's numbers, or the dial's own text; empty when it dials
+     *                 something else ({@code <Client>}, {@code <Sip>}, {@code <Conference>})
+     */
+    public record Dial(String callerId, List<String> numbers) {
+    }
 
     private static final int MAX_BYTES = 64 * 1024;
 
-    boolean connectsStream() {
+    public boolean connectsStream() {
         return streamUrl != null;
     }
 
@@ -34,7 +48,7 @@ record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String
      *
      * @throws IllegalArgumentException when the document is not a TwiML {@code <Response>}
      */
-    static TwimlAnswer parse(String xml) {
+    public static TwimlAnswer parse(String xml) {
         if (xml == null || xml.isBlank()) {
             throw new IllegalArgumentException("empty TwiML");
         }
@@ -55,6 +69,8 @@ record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String
         Map<String, String> parameters = new LinkedHashMap<>();
         List<String> says = new ArrayList<>();
         boolean hangsUp = false;
+        List<Dial> dials = new ArrayList<>();
+        List<String> playedDigits = new ArrayList<>();
         for (Element verb : children(root)) {
             switch (verb.getTagName()) {
                 case "Connect" -> {
@@ -68,15 +84,32 @@ record TwimlAnswer(String streamUrl, Map<String, String> parameters, List<String
                 }
                 case "Say" -> says.add(verb.getTextContent().trim());
                 case "Hangup", "Reject" -> hangsUp = true;
+                case "Dial" -> dials.add(dial(verb));
+                case "Play" -> {
+                    if (!verb.getAttribute("digits").isEmpty()) {
+                        playedDigits.add(verb.getAttribute("digits"));
+                    }
+                }
                 default -> {
-                    // other verbs (Play, Pause, Gather, …) do not matter to the simulator
+                    // other verbs (Pause, Gather, Redirect, …) do not matter to the simulators
                 }
             }
         }
         if (streamUrl != null && streamUrl.isBlank()) {
             throw new IllegalArgumentException("<Connect><Stream> without a url");
         }
-        return new TwimlAnswer(streamUrl, Collections.unmodifiableMap(parameters), List.copyOf(says), hangsUp);
+        return new TwimlAnswer(streamUrl, Collections.unmodifiableMap(parameters), List.copyOf(says), hangsUp,
+                List.copyOf(dials), List.copyOf(playedDigits));
+    }
+
+    private static Dial dial(Element verb) {
+        List<String> numbers = children(verb).stream().filter(e -> "Number".equals(e.getTagName()))
+                .map(e -> e.getTextContent().trim()).toList();
+        if (numbers.isEmpty() && children(verb).isEmpty() && !verb.getTextContent().isBlank()) {
+            numbers = List.of(verb.getTextContent().trim());
+        }
+        String callerId = verb.getAttribute("callerId");
+        return new Dial(callerId.isEmpty() ? null : callerId, numbers);
     }
 
     private static List<Element> children(Element parent) {

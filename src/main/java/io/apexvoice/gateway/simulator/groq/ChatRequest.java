@@ -15,24 +15,48 @@ import java.util.Set;
  * {@code messages} a non-empty array of objects with {@code role} in system/user/assistant/tool and
  * {@code content} a string or an array of {@code {"type":"text","text":…}} parts (null only for an assistant
  * message, which then carries tool calls); {@code stream} a boolean; {@code max_completion_tokens} (or the older
- * {@code max_tokens}) a positive integer; {@code temperature} within 0–2. Other fields pass unchecked.
+ * {@code max_tokens}) a positive integer; {@code temperature} within 0–2; the tool fields of {@link ToolFields}:
+ * {@code tools}, {@code tool_choice}, {@code parallel_tool_calls}, an assistant message's {@code tool_calls} and the
+ * {@code tool} messages answering them. Other fields pass unchecked.
  *
  * @param raw the request JSON as received
  * @param maxCompletionTokens the completion budget, or null when the client set none
+ * @param tools the names of the functions the request offers, in order (empty: none)
+ * @param toolChoice {@code none}, {@code auto}, {@code required}, or the one function name the request forces
+ * @param parallelToolCalls false when the client allows at most one tool call per response
  */
 record ChatRequest(ObjectNode raw, String model, List<Message> messages, boolean stream, boolean includeUsage,
-                   Integer maxCompletionTokens) {
+                   Integer maxCompletionTokens, Set<String> tools, String toolChoice, boolean parallelToolCalls) {
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
-    /** One message with its content flattened to text. */
-    record Message(String role, String text) {
+    /**
+     * One message with its content flattened to text.
+     *
+     * @param toolCallIds an assistant message's tool call ids, in order (empty for every other message)
+     * @param toolCallId a tool message's {@code tool_call_id}; null for every other message
+     */
+    record Message(String role, String text, List<String> toolCallIds, String toolCallId) {
     }
 
-    /** The body is not a valid chat completion request; {@code getMessage()} is the client-facing message. */
+    /**
+     * The body is not a valid chat completion request; {@code getMessage()} is the client-facing message and
+     * {@link #param()} the offending parameter where the API names one (OpenAI's {@code error.param}).
+     */
     static final class Invalid extends Exception {
+        private final String param;
+
         Invalid(String message) {
+            this(message, null);
+        }
+
+        Invalid(String message, String param) {
             super(message);
+            this.param = param;
+        }
+
+        String param() {
+            return param;
         }
     }
 
@@ -58,8 +82,27 @@ record ChatRequest(ObjectNode raw, String model, List<Message> messages, boolean
         List<Message> messages = messages(raw.path("messages"));
         Integer maxTokens = maxTokens(raw);
         checkTemperature(raw);
+        Set<String> tools = ToolFields.tools(raw.path("tools"));
+        String toolChoice = ToolFields.toolChoice(raw.path("tool_choice"), tools);
+        boolean parallel = ToolFields.parallelToolCalls(raw.path("parallel_tool_calls"));
+        ToolFields.checkToolResults(messages);
         return new ChatRequest(raw, model.asText(), messages, stream.asBoolean(false),
-                raw.path("stream_options").path("include_usage").asBoolean(false), maxTokens);
+                raw.path("stream_options").path("include_usage").asBoolean(false), maxTokens, tools, toolChoice,
+                parallel);
+    }
+
+    /** True when the conversation ends with tool results: the model has called tools in this turn already. */
+    boolean endsWithToolResults() {
+        return !messages.isEmpty() && messages.get(messages.size() - 1).role().equals("tool");
+    }
+
+    /** The contents of the tool messages the conversation ends with, in order (empty when it ends otherwise). */
+    List<String> trailingToolResults() {
+        int first = messages.size();
+        while (first > 0 && messages.get(first - 1).role().equals("tool")) {
+            first--;
+        }
+        return messages.subList(first, messages.size()).stream().map(Message::text).toList();
     }
 
     /** The system prompt (first system message), or "" when there is none. */
@@ -96,7 +139,12 @@ record ChatRequest(ObjectNode raw, String model, List<Message> messages, boolean
             if (!message.isObject() || !ROLES.contains(role)) {
                 throw new Invalid("'messages." + i + "' : discriminator property 'role' has invalid value '" + role + "'");
             }
-            out.add(new Message(role, content(message.path("content"), role, "messages." + i + ".content")));
+            String path = "messages." + i;
+            String text = content(message.path("content"), role, path + ".content");
+            List<String> toolCallIds = role.equals("assistant")
+                    ? ToolFields.assistantToolCalls(message.path("tool_calls"), path) : List.of();
+            String toolCallId = role.equals("tool") ? ToolFields.toolCallId(message.path("tool_call_id"), path) : null;
+            out.add(new Message(role, text, toolCallIds, toolCallId));
         }
         return List.copyOf(out);
     }

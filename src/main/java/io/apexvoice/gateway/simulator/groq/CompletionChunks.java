@@ -2,16 +2,20 @@ package io.apexvoice.gateway.simulator.groq;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * Builds the JSON objects of one completion (PROTOCOLS §5.2), all sharing its {@code id}, {@code created},
  * {@code model} and {@code system_fingerprint}:
  * <ul>
  *   <li>{@link #role()}: {@code delta {"role":"assistant","content":""}} plus {@code x_groq.id}</li>
- *   <li>{@link #content(String)}: {@code delta {"content":token}}</li>
+ *   <li>{@link #piece(Piece)}: {@code delta {"content":token}}, or a tool call's first delta
+ *       {@code {"tool_calls":[{"index","id","type":"function","function":{"name","arguments":""}}]}}, or one of its
+ *       argument fragments {@code {"tool_calls":[{"index","function":{"arguments":fragment}}]}}</li>
  *   <li>{@link #finish(String, ObjectNode)}: empty delta, {@code finish_reason}, {@code x_groq.id} + {@code usage}</li>
  *   <li>{@link #usageOnly(ObjectNode)}: {@code choices []} + {@code usage} (sent only for {@code include_usage})</li>
- *   <li>{@link #completion(String, String, ObjectNode)}: the non-streamed {@code chat.completion}</li>
+ *   <li>{@link #completion(List, String, ObjectNode)}: the non-streamed {@code chat.completion}, its message's
+ *       {@code content} null and {@code tool_calls} listed when the answer calls tools</li>
  * </ul>
  */
 final class CompletionChunks {
@@ -39,8 +43,19 @@ final class CompletionChunks {
         return chunk;
     }
 
-    ObjectNode content(String token) {
-        return chunk(NODES.objectNode().put("content", token), null);
+    ObjectNode piece(Piece piece) {
+        ObjectNode delta = NODES.objectNode();
+        if (piece instanceof Piece.Content content) {
+            delta.put("content", content.token());
+        } else if (piece instanceof Piece.ToolCallStart start) {
+            ObjectNode call = delta.putArray("tool_calls").addObject().put("index", start.index())
+                    .put("id", start.id()).put("type", "function");
+            call.putObject("function").put("name", start.name()).put("arguments", "");
+        } else if (piece instanceof Piece.ToolArguments fragment) {
+            delta.putArray("tool_calls").addObject().put("index", fragment.index())
+                    .putObject("function").put("arguments", fragment.fragment());
+        }
+        return chunk(delta, null);
     }
 
     ObjectNode finish(String finishReason, ObjectNode usage) {
@@ -57,10 +72,20 @@ final class CompletionChunks {
         return chunk;
     }
 
-    ObjectNode completion(String text, String finishReason, ObjectNode usage) {
+    ObjectNode completion(List<Piece> pieces, String finishReason, ObjectNode usage) {
         ObjectNode completion = header("chat.completion");
         ObjectNode choice = completion.putArray("choices").addObject().put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", text);
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        String text = Piece.text(pieces);
+        List<ObjectNode> toolCalls = Piece.toolCalls(pieces);
+        if (toolCalls.isEmpty() || !text.isEmpty()) {
+            message.put("content", text);
+        } else {
+            message.putNull("content");
+        }
+        if (!toolCalls.isEmpty()) {
+            message.putArray("tool_calls").addAll(toolCalls);
+        }
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
         completion.set("usage", usage);

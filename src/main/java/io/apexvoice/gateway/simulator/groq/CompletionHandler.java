@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,8 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>an injected failure ({@code failNextWithStatus} while {@code failNextCount} &gt; 0) → that status</li>
  *   <li>{@link GroqQuota}, cost = prompt estimate + completion budget ({@code max_completion_tokens}, else the
  *       reply's length in tokens) → 413 or 429 with {@code retry-after}</li>
- *   <li>the reply: the next scripted reply, else {@link Replies}; cut to the completion budget; streamed by
- *       {@link SseStream} or, non-streamed, sent after the time streaming would have taken</li>
+ *   <li>the answer: the next scripted reply, else {@link Replies} (text and/or tool calls); split into
+ *       {@link Piece}s and cut to the completion budget; streamed by {@link SseStream} or, non-streamed, sent after
+ *       the time streaming would have taken</li>
  * </ol>
  * Every response carries {@code x-request-id} and the {@code x-ratelimit-*} headers. The mid-stream faults
  * ({@code midStreamErrorAfterTokens}, {@code hangAfterTokens}) apply to streamed requests only.
@@ -47,7 +47,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         GroqSimulator.Settings settings = simulator.settings();
         HttpServerResponse response = ctx.response();
-        String requestId = requestId();
+        String requestId = RandomIds.request();
         response.putHeader("x-request-id", requestId);
         if (settings.hangBeforeHeaders()) {
             stats.hungBeforeHeaders();
@@ -63,7 +63,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
         try {
             request = ChatRequest.parse(json, ctx.body().asString());
         } catch (ChatRequest.Invalid e) {
-            reply(response, limits, 400, GroqErrors.invalidRequest(e.getMessage()));
+            reply(response, limits, 400, GroqErrors.invalidRequest(e.getMessage(), e.param()));
             return;
         }
         stats.request(request.raw());
@@ -80,27 +80,27 @@ final class CompletionHandler implements Handler<RoutingContext> {
             return;
         }
         List<String> scripted = settings.scriptedReplies();
-        String reply = scripted.isEmpty()
-                ? Replies.reply(settings.rules(), request.systemPrompt(), request.lastUserText())
-                : scripted.get(0);
-        List<String> tokens = Tokens.split(reply);
-        int budget = request.maxCompletionTokens() == null ? tokens.size() : request.maxCompletionTokens();
+        Replies.Answer answer = scripted.isEmpty() ? Replies.answer(settings.rules(), request)
+                : new Replies.Answer(scripted.get(0), List.of());
+        List<Piece> pieces = Piece.of(answer.text(), answer.toolCalls());
+        int budget = request.maxCompletionTokens() == null ? pieces.size() : request.maxCompletionTokens();
         GroqQuota.Decision decision = quota.admit(limits, request.promptTokens() + budget);
         if (!decision.admitted()) {
             refuse(response, limits, request.model(), decision);
             return;
         }
         if (!scripted.isEmpty()) {
-            tokens = Tokens.split(takeScriptedReply(reply));
+            pieces = Piece.of(takeScriptedReply(answer.text()), List.of());
         }
-        respond(response, limits, request, requestId, settings, tokens);
+        respond(response, limits, request, requestId, settings, pieces);
     }
 
     private void respond(HttpServerResponse response, GroqQuota.Limits limits, ChatRequest request, String requestId,
-                         GroqSimulator.Settings settings, List<String> tokens) {
-        boolean cut = request.maxCompletionTokens() != null && tokens.size() > request.maxCompletionTokens();
-        List<String> sent = cut ? tokens.subList(0, request.maxCompletionTokens()) : tokens;
-        String finishReason = cut ? "length" : "stop";
+                         GroqSimulator.Settings settings, List<Piece> pieces) {
+        boolean cut = request.maxCompletionTokens() != null && pieces.size() > request.maxCompletionTokens();
+        List<Piece> sent = cut ? pieces.subList(0, request.maxCompletionTokens()) : pieces;
+        boolean callsTools = sent.stream().anyMatch(Piece.ToolCallStart.class::isInstance);
+        String finishReason = cut ? "length" : callsTools ? "tool_calls" : "stop";
         ObjectNode usage = CompletionChunks.usage(request.promptTokens(), sent.size(), settings.interTokenDelayMs());
         CompletionChunks chunks = new CompletionChunks("chatcmpl-" + UUID.randomUUID(), requestId,
                 System.currentTimeMillis() / 1000, request.model(), FINGERPRINT);
@@ -112,7 +112,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
                     settings.hangAfterTokens())).start();
             return;
         }
-        ObjectNode completion = chunks.completion(String.join("", sent), finishReason, usage);
+        ObjectNode completion = chunks.completion(sent, finishReason, usage);
         long delay = settings.firstTokenDelayMs() + settings.interTokenDelayMs() * Math.max(0, sent.size() - 1);
         long timer = simulator.vertx().setTimer(Math.max(1, delay), fired -> {
             if (!response.closed()) {
@@ -181,16 +181,5 @@ final class CompletionHandler implements Handler<RoutingContext> {
     private static boolean authorised(String authorization, String apiKey) {
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 && authorization.substring(7).strip().equals(apiKey);
-    }
-
-    /** Groq-looking request id: {@code req_01} + 24 lowercase base-32 characters. */
-    private static String requestId() {
-        String alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-        StringBuilder id = new StringBuilder("req_01");
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < 24; i++) {
-            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return id.toString();
     }
 }

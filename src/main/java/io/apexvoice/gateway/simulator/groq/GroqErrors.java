@@ -17,9 +17,17 @@ final class GroqErrors {
     }
 
     static ObjectNode body(String message, String type, String code) {
+        return body(message, type, null, code);
+    }
+
+    /** The error body with OpenAI's {@code param} (the offending parameter) when {@code param} is not null. */
+    static ObjectNode body(String message, String type, String param, String code) {
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.put("message", message);
         error.put("type", type);
+        if (param != null) {
+            error.put("param", param);
+        }
         if (code != null) {
             error.put("code", code);
         }
@@ -32,8 +40,8 @@ final class GroqErrors {
         return body("Invalid API Key", "invalid_request_error", "invalid_api_key");
     }
 
-    static ObjectNode invalidRequest(String message) {
-        return body(message, "invalid_request_error", null);
+    static ObjectNode invalidRequest(String message, String param) {
+        return body(message, "invalid_request_error", param, null);
     }
 
     static ObjectNode modelNotFound(String model) {

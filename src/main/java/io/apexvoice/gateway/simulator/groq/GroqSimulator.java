@@ -2,6 +2,7 @@ package io.apexvoice.gateway.simulator.groq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.apexvoice.gateway.simulator.SimulatorServer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -16,7 +17,9 @@ import java.util.regex.Pattern;
  * (also {@code /v1/chat/completions}), so {@code GROQ_URL=http://127.0.0.1:<port>/openai/v1} stands in for the real
  * base URL. Streams SSE exactly as Groq does, keeps a real sliding-window quota (RPM, TPM, RPD → 429 with
  * {@code retry-after}; a request above the TPM budget → 413), and serves scripted, rule-based or default replies
- * with configurable time-to-first-token and inter-token delay. See {@link CompletionHandler} for the order of checks.
+ * with configurable time-to-first-token and inter-token delay. Rules can answer with streamed {@code tool_calls}
+ * ({@link Rule}, {@link ToolCall}); requests carrying {@code tools}, {@code tool_choice} and tool results are
+ * validated as the real API does ({@link ToolFields}). See {@link CompletionHandler} for the order of checks.
  */
 public final class GroqSimulator extends SimulatorServer<GroqSimulator.Settings> {
 
@@ -77,24 +80,99 @@ public final class GroqSimulator extends SimulatorServer<GroqSimulator.Settings>
         return stats.hungOpen();
     }
 
-    /** Content tokens streamed since the last reset. */
+    /** Completion pieces streamed since the last reset: content tokens, tool call starts and argument fragments. */
     public long tokensStreamed() {
         return stats.tokensStreamed();
     }
 
     /**
      * A reply rule: when {@code match} (a regex, case-insensitive, searched anywhere) is found in the last user
-     * message, answer {@code reply}. An invalid regex is refused when the rule is built (PATCH → 400).
+     * message, answer {@code reply} and, when {@code toolCalls} is not empty, call those tools (OpenAI-style
+     * streamed {@code tool_calls}, {@code finish_reason "tool_calls"}; {@code reply} may then be null or empty).
+     * Which requests a rule answers:
+     * <ul>
+     *   <li>{@code toolResult} null, no tool calls: any request whose last user message matches</li>
+     *   <li>{@code toolResult} null, tool calls: only a request that does not end with tool results (a fresh user
+     *       turn; after the results come back the model answers instead of calling again), that offers every
+     *       called function in {@code tools}, whose {@code tool_choice} is not {@code none} and, when it forces a
+     *       function, calls only that one</li>
+     *   <li>{@code toolResult} set (a regex like {@code match}): only a request that ends with tool results, one of
+     *       which matches, e.g. an apology when a result says "timed out", or a second tool call</li>
+     * </ul>
+     * With {@code parallel_tool_calls false} only the first tool call is sent. Invalid regexes or function names
+     * are refused when the rule is built (PATCH → 400).
      */
-    public record Rule(String match, String reply) {
+    public record Rule(String match, String reply, List<ToolCall> toolCalls, String toolResult) {
         public Rule {
             Objects.requireNonNull(match, "match");
-            Objects.requireNonNull(reply, "reply");
             Pattern.compile(match);
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+            if (toolCalls.isEmpty()) {
+                Objects.requireNonNull(reply, "reply");
+            }
+            reply = reply == null ? "" : reply;
+            if (toolResult != null) {
+                Pattern.compile(toolResult);
+            }
+        }
+
+        /** A text reply rule. */
+        public Rule(String match, String reply) {
+            this(match, reply, List.of(), null);
+        }
+
+        /** A rule that answers a matching user turn with these tool calls and no text. */
+        public static Rule calling(String match, ToolCall... calls) {
+            return new Rule(match, "", List.of(calls), null);
+        }
+
+        /** This rule, answering only requests that end with a tool result matching {@code pattern}. */
+        public Rule afterToolResult(String pattern) {
+            return new Rule(match, reply, toolCalls, pattern);
         }
 
         boolean matches(String text) {
-            return Pattern.compile(match, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text).find();
+            return find(match, text);
+        }
+
+        boolean matchesToolResult(String text) {
+            return toolResult != null && find(toolResult, text);
+        }
+
+        private static boolean find(String regex, String text) {
+            return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text).find();
+        }
+    }
+
+    /**
+     * A scripted tool call.
+     *
+     * @param name the function name, {@code [a-zA-Z0-9_-]{1,64}}
+     * @param arguments a JSON object (sent serialised), or a string sent as is (which may be invalid JSON on
+     *                  purpose); null = {@code "{}"}
+     * @param id the tool call id; null = a fresh {@code call_…} per response
+     */
+    public record ToolCall(String name, JsonNode arguments, String id) {
+        public ToolCall {
+            Objects.requireNonNull(name, "name");
+            if (!ToolFields.NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("tool call name must match [a-zA-Z0-9_-]{1,64}: " + name);
+            }
+            arguments = arguments == null || arguments.isNull() || arguments.isMissingNode()
+                    ? TextNode.valueOf("{}") : arguments;
+            if (id != null && id.isBlank()) {
+                throw new IllegalArgumentException("tool call id must not be blank");
+            }
+        }
+
+        /** A call of {@code name} with {@code argumentsJson} as its arguments string and a fresh id. */
+        public static ToolCall of(String name, String argumentsJson) {
+            return new ToolCall(name, TextNode.valueOf(argumentsJson), null);
+        }
+
+        /** The arguments string as streamed. */
+        String argumentsText() {
+            return arguments.isTextual() ? arguments.asText() : arguments.toString();
         }
     }
 

@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Picks the assistant's reply for a request that has no scripted reply waiting.
+ * Picks the assistant's answer for a request that has no scripted reply waiting.
  * <p>
- * Input: the ordered rules and the request's system prompt and last user message. Output: the reply of the first
- * rule whose pattern is found (case-insensitively) in the last user message; otherwise a deterministic default of
- * several sentences, so a downstream sentence splitter has work to do:
+ * Input: the ordered rules and the request. Output ({@link #answer}): the reply and tool calls of the first rule
+ * whose pattern is found (case-insensitively) in the last user message and which applies to the request (see
+ * {@link GroqSimulator.Rule}: tool-call rules need the functions offered, {@code toolResult} rules need a matching
+ * tool result); otherwise a deterministic default of several sentences, so a downstream sentence splitter has work
+ * to do:
  * <table>
  *   <caption>default replies</caption>
  *   <tr><th>system prompt</th><th>last user message</th><th>reply</th></tr>
@@ -26,12 +28,41 @@ final class Replies {
     private Replies() {
     }
 
-    static String reply(List<GroqSimulator.Rule> rules, String systemPrompt, String userText) {
+    /** What to stream: text, then tool calls (none for a plain reply). */
+    record Answer(String text, List<GroqSimulator.ToolCall> toolCalls) {
+    }
+
+    static Answer answer(List<GroqSimulator.Rule> rules, ChatRequest request) {
+        String userText = request.lastUserText();
         for (GroqSimulator.Rule rule : rules) {
-            if (rule.matches(userText)) {
-                return rule.reply();
+            if (rule.matches(userText) && applies(rule, request)) {
+                List<GroqSimulator.ToolCall> calls = rule.toolCalls();
+                return new Answer(rule.reply(), request.parallelToolCalls() || calls.isEmpty() ? calls
+                        : calls.subList(0, 1));
             }
         }
+        return new Answer(fallback(request.systemPrompt(), userText), List.of());
+    }
+
+    private static boolean applies(GroqSimulator.Rule rule, ChatRequest request) {
+        boolean afterTools = request.endsWithToolResults();
+        if (rule.toolResult() != null) {
+            if (!afterTools || request.trailingToolResults().stream().noneMatch(rule::matchesToolResult)) {
+                return false;
+            }
+        } else if (afterTools && !rule.toolCalls().isEmpty()) {
+            return false;
+        }
+        if (rule.toolCalls().isEmpty()) {
+            return true;
+        }
+        String choice = request.toolChoice();
+        return !choice.equals("none") && rule.toolCalls().stream().allMatch(call -> request.tools()
+                .contains(call.name()) && (choice.equals("auto") || choice.equals("required")
+                || choice.equals(call.name())));
+    }
+
+    private static String fallback(String systemPrompt, String userText) {
         String said = userText.strip().replaceAll("\\s+", " ").replaceAll("[.!?]+$", "");
         if (said.isEmpty()) {
             return GREETING;

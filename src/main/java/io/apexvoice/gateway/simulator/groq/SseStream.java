@@ -10,13 +10,13 @@ import java.util.List;
  * Streams one completion as server-sent events on Vert.x timers (never blocking the event loop), PROTOCOLS §5.2:
  * <pre>
  * t=0                       data: role chunk (with x_groq.id)      ← headers go out with it
- * t=firstTokenDelay         data: content chunk, one token
- * … every interTokenDelay   data: content chunk
+ * t=firstTokenDelay         data: one piece: a content token, a tool call's start or an argument fragment
+ * … every interTokenDelay   data: the next piece
  * then                      data: finish chunk (finish_reason, x_groq.usage)
  *                           data: choices [] + usage               ← only with include_usage
  *                           data: [DONE]
  * </pre>
- * Faults, counted in tokens already sent: {@code errorAfterTokens} ≥ 0 sends an error event
+ * Faults, counted in pieces (completion tokens) already sent: {@code errorAfterTokens} ≥ 0 sends an error event
  * ({@code event: error} + {@code data: {"error":…}}, or the bare {@code data:} line) and ends the response;
  * {@code hangAfterTokens} ≥ 0 stops sending and leaves the connection open. A fault set beyond the reply's length
  * fires after the last token, before the finish chunk. If the client closes first, the
@@ -27,12 +27,12 @@ final class SseStream {
     /**
      * What to stream and how.
      *
-     * @param tokens the reply's pieces, already cut to the completion budget
-     * @param finishReason "stop", or "length" when the budget cut the reply
+     * @param pieces the answer's pieces, already cut to the completion budget
+     * @param finishReason "stop", "tool_calls" when the answer calls tools, or "length" when the budget cut it
      * @param errorAfterTokens tokens to send before an error event; -1 = never
      * @param hangAfterTokens tokens to send before going silent; -1 = never
      */
-    record Plan(List<String> tokens, String finishReason, ObjectNode usage, boolean includeUsage,
+    record Plan(List<Piece> pieces, String finishReason, ObjectNode usage, boolean includeUsage,
                 long firstTokenDelayMs, long interTokenDelayMs, int errorAfterTokens, boolean bareErrorData,
                 int hangAfterTokens) {
     }
@@ -79,8 +79,8 @@ final class SseStream {
             end(plan.bareErrorData() ? data : "event: error\n" + data);
         } else if (faultDue(plan.hangAfterTokens(), sent)) {
             stats.hung();
-        } else if (sent < plan.tokens().size()) {
-            send(chunks.content(plan.tokens().get(sent)));
+        } else if (sent < plan.pieces().size()) {
+            send(chunks.piece(plan.pieces().get(sent)));
             stats.tokenStreamed();
             timerId = Pacing.after(vertx, plan.interTokenDelayMs(), () -> next(sent + 1));
         } else {
@@ -95,7 +95,7 @@ final class SseStream {
 
     /** A fault set to fire after more tokens than the reply has fires after the last one, before the finish chunk. */
     private boolean faultDue(int afterTokens, int sent) {
-        return afterTokens >= 0 && sent == Math.min(afterTokens, plan.tokens().size());
+        return afterTokens >= 0 && sent == Math.min(afterTokens, plan.pieces().size());
     }
 
     private void send(ObjectNode chunk) {

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  *   <li>{@code From} missing → 21213; not E.164 or {@code client:} → 21212</li>
  *   <li>none of {@code Url}, {@code Twiml}, {@code ApplicationSid} → 21205 "Url parameter is required."; {@code Url}
  *       not absolute http(s) → 21205; {@code StatusCallback} not absolute http(s) → 21609</li>
- *   <li>[U] {@code Method}/{@code StatusCallbackMethod} not GET/POST, {@code Timeout} outside 1–600,
- *       {@code MachineDetection} not {@code Enable}/{@code DetectMessageEnd}, an unknown
- *       {@code StatusCallbackEvent} → 20001</li>
+ *   <li>[U] {@code Method}/{@code StatusCallbackMethod}/{@code AsyncAmdStatusCallbackMethod} not GET/POST,
+ *       {@code Timeout} outside 1–600, {@code MachineDetection} not {@code Enable}/{@code DetectMessageEnd},
+ *       {@code MachineDetectionTimeout} outside 3–59, {@code AsyncAmd} not {@code true}/{@code false},
+ *       {@code AsyncAmdStatusCallback} not absolute http(s), an unknown {@code StatusCallbackEvent} → 20001</li>
  * </ul>
  * {@code StatusCallbackEvent} must be repeated once per event. A single space-joined value
  * ({@code "initiated ringing"}) is not an error at Twilio: the events are silently dropped (PROTOCOLS 1.3). The
@@ -25,10 +26,15 @@ import java.util.regex.Pattern;
  * {@code Twiml} are given, {@code Twiml} is ignored.
  *
  * @param events the subscribed status callback events ({@code completed} when none was given)
+ * @param machineDetection {@code Enable}, {@code DetectMessageEnd}, or null when AMD is off
+ * @param machineDetectionTimeoutSeconds AMD gives up with {@code unknown} after this (default 30)
+ * @param asyncAmd the AMD result goes to {@code asyncAmdStatusCallback} while the call runs, instead of holding
+ *                 the voice webhook until it is known
  */
 record CallCreateRequest(String to, String from, URI url, String method, String twiml, String applicationSid,
         URI statusCallback, String statusCallbackMethod, Set<String> events, int timeoutSeconds,
-        String machineDetection) {
+        String machineDetection, int machineDetectionTimeoutSeconds, boolean asyncAmd, URI asyncAmdStatusCallback,
+        String asyncAmdStatusCallbackMethod) {
 
     static final Set<String> EVENTS = Set.of("initiated", "ringing", "answered", "completed");
     private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{1,14}");
@@ -72,7 +78,15 @@ record CallCreateRequest(String to, String from, URI url, String method, String 
         return new CallCreateRequest(to, from, url, method(form, "Method"), url == null ? twiml : null,
                 applicationSid, callback == null ? null : httpUrl(callback, 21609, "StatusCallback"),
                 method(form, "StatusCallbackMethod"), events(form.getAll("StatusCallbackEvent")),
-                timeout(form.get("Timeout")), machineDetection(form.get("MachineDetection")));
+                timeout(form.get("Timeout")), machineDetection(form.get("MachineDetection")),
+                amdTimeout(form.get("MachineDetectionTimeout")), asyncAmd(form.get("AsyncAmd")),
+                amdCallback(form.get("AsyncAmdStatusCallback")), method(form, "AsyncAmdStatusCallbackMethod"));
+    }
+
+    /** What stands for the create request of an inbound call: no callbacks, no AMD, no TwiML of its own. */
+    static CallCreateRequest inbound(String to, String from) {
+        return new CallCreateRequest(to, from, null, "POST", null, null, null, "POST", Set.of("completed"), 60, null,
+                30, false, null, "POST");
     }
 
     boolean subscribed(String event) {
@@ -98,7 +112,8 @@ record CallCreateRequest(String to, String from, URI url, String method, String 
         return Set.copyOf(events);
     }
 
-    private static String method(MultiMap form, String name) {
+    /** The form's {@code name} as an HTTP method: {@code POST} when absent; 20001 unless GET or POST. */
+    static String method(MultiMap form, String name) {
         String method = trimmed(form.get(name));
         if (method == null) {
             return "POST";
@@ -132,7 +147,32 @@ record CallCreateRequest(String to, String from, URI url, String method, String 
         return mode;
     }
 
-    private static URI httpUrl(String value, int code, String name) {
+    private static int amdTimeout(String value) {
+        String seconds = trimmed(value);
+        if (seconds == null) {
+            return 30;
+        }
+        if (seconds.matches("\\d{1,2}") && Integer.parseInt(seconds) >= 3 && Integer.parseInt(seconds) <= 59) {
+            return Integer.parseInt(seconds);
+        }
+        throw RestError.invalidParameter("MachineDetectionTimeout must be a whole number of seconds between 3 and 59");
+    }
+
+    private static boolean asyncAmd(String value) {
+        String flag = trimmed(value);
+        if (flag != null && !flag.equals("true") && !flag.equals("false")) {
+            throw RestError.invalidParameter("AsyncAmd must be true or false");
+        }
+        return "true".equals(flag);
+    }
+
+    private static URI amdCallback(String value) {
+        String url = trimmed(value);
+        return url == null ? null : httpUrl(url, 20001, "AsyncAmdStatusCallback");
+    }
+
+    /** {@code value} as an absolute http(s) URL; else Twilio's error {@code code} naming the parameter. */
+    static URI httpUrl(String value, int code, String name) {
         try {
             URI uri = new URI(value);
             if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
@@ -144,7 +184,8 @@ record CallCreateRequest(String to, String from, URI url, String method, String 
         throw new RestError(400, code, name + " is not a valid URL: " + value);
     }
 
-    private static String trimmed(String value) {
+    /** {@code value} trimmed; null when absent or blank. */
+    static String trimmed(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -3,8 +3,10 @@ package io.apexvoice.gateway.simulator.twilio;
 import io.apexvoice.gateway.simulator.call.CallParameters;
 import io.apexvoice.gateway.simulator.call.CallResult;
 import io.apexvoice.gateway.simulator.call.CallSimulator;
+import io.apexvoice.gateway.simulator.call.CallerScript;
 import io.apexvoice.gateway.simulator.call.OutboundAnswer;
-import io.apexvoice.gateway.simulator.call.OutboundCall;
+import io.apexvoice.gateway.simulator.call.RunningCall;
+import io.apexvoice.gateway.simulator.call.TwimlAnswer;
 import io.apexvoice.gateway.simulator.call.WebhookSender;
 import io.apexvoice.gateway.simulator.call.WebhookTarget;
 import io.vertx.core.Context;
@@ -13,6 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,6 +28,17 @@ import org.slf4j.LoggerFactory;
  * end at once; a call still ringing when its {@code Timeout} passes ends as {@code no-answer}. Every step posts a
  * signed status callback when the request subscribed to it ({@code answered} reports {@code in-progress}), with
  * {@code SequenceNumber} 0, 1, 2, … Runs on the simulator's Vert.x context.
+ * <p>
+ * Answering machine detection ({@code MachineDetection}, see {@link AnsweringMachine}) takes {@code amdDelayMs}
+ * after the answer: synchronous AMD holds the voice webhook until then and sends it with {@code AnsweredBy};
+ * {@code AsyncAmd=true} fetches the webhook at once and posts {@code CallSid}, {@code AccountSid},
+ * {@code AnsweredBy}, {@code MachineDetectionDuration}, signed, to {@code AsyncAmdStatusCallback} then, if the
+ * call is still up. A machine or fax callee gets {@link TwilioRestSimulator.Settings#machineScript()}.
+ * <p>
+ * REST updates ({@link #update}): {@code Status} hangs up or cancels; a redirect to TwiML (inline or fetched from
+ * its {@code Url}, signed like a voice webhook) is recorded, the call's media leg sends {@code stop} and closes
+ * its socket, and the call completes; or, when the TwiML has a {@code <Connect><Stream>} (e.g. after
+ * {@code <Play digits>}), the callee goes on there with the rest of its script.
  */
 final class Dialler {
 
@@ -70,15 +84,66 @@ final class Dialler {
         });
     }
 
+    /** A REST update the simulator has validated: a status change, or a redirect run once its TwiML is known. */
+    void update(SimulatedCall call, CallUpdate update) {
+        stats.updated.incrementAndGet();
+        if (!update.redirects()) {
+            call.updated(update);
+            end(call, update.status());
+            return;
+        }
+        stats.redirected.incrementAndGet();
+        if (update.url() == null) {
+            redirect(call, update);
+            return;
+        }
+        WebhookTarget target = new WebhookTarget(update.url(), update.method(), update.url());
+        Map<String, String> fields = CallParameters.voice(call.identity(), "in-progress");
+        webhooks.send(target, fields, settings.get().authToken()).onComplete(fetched -> {
+            if (fetched.failed()) {
+                redirect(call, update.failed("Url not fetched: " + fetched.cause().getMessage()));
+            } else if (fetched.result().status() != 200) {
+                redirect(call, update.failed("Url answered " + fetched.result().status()));
+            } else {
+                try {
+                    String twiml = fetched.result().body();
+                    redirect(call, update.fetched(twiml, TwimlAnswer.parse(twiml)));
+                } catch (IllegalArgumentException e) {
+                    redirect(call, update.failed("bad TwiML: " + e.getMessage()));
+                }
+            }
+        });
+    }
+
+    /**
+     * Moves a live call to the redirect's TwiML: its stream stops; then it goes on on the TwiML's
+     * {@code <Connect><Stream>}, or completes when there is none.
+     */
+    private void redirect(SimulatedCall call, CallUpdate update) {
+        call.updated(update);
+        if (call.ended()) {
+            return;
+        }
+        RunningCall running = call.running();
+        String why = "redirected by REST update: " + update.summary();
+        if (running == null) {
+            finish(call, "completed");
+        } else if (update.instructions() != null) {
+            running.redirect(update.instructions(), why);
+        } else {
+            running.hangUp(why);
+        }
+    }
+
     /** REST {@code Status=completed|canceled}: hang up an answered call, cancel one not yet answered. */
     void end(SimulatedCall call, String requested) {
         if (call.ended()) {
             return;
         }
-        OutboundCall outbound = call.outbound();
-        if (outbound != null) {
+        RunningCall running = call.running();
+        if (running != null) {
             if (requested.equals("completed")) {
-                outbound.hangUp("ended by REST Status=completed");
+                running.hangUp("ended by REST Status=completed");
             }
         } else if (call.status().equals("in-progress")) {
             if (requested.equals("completed")) {
@@ -93,9 +158,9 @@ final class Dialler {
     void close(Iterable<SimulatedCall> live) {
         for (SimulatedCall call : live) {
             call.takeTimers().forEach(vertx::cancelTimer);
-            OutboundCall outbound = call.outbound();
-            if (outbound != null && !call.ended()) {
-                outbound.hangUp("Twilio REST simulator closed");
+            RunningCall running = call.running();
+            if (running != null && !call.ended()) {
+                running.hangUp("Twilio REST simulator closed");
             }
         }
     }
@@ -126,13 +191,63 @@ final class Dialler {
             finish(call, "completed");
             return;
         }
-        OutboundCall outbound = calls.answer(new OutboundAnswer(call.identity(), request.url(), request.method(),
-                request.twiml(), current.authToken(), current.calleeScriptOrDefault(),
+        String callee = current.answeredBy(call.identity().to());
+        if (request.machineDetection() == null) {
+            connect(call, current, callee, null);
+            return;
+        }
+        AnsweringMachine.Result amd = AnsweringMachine.detect(request.machineDetection(), callee,
+                current.amdDelayMs(), request.machineDetectionTimeoutSeconds());
+        if (request.asyncAmd()) {
+            connect(call, current, callee, null);
+            later(call, amd.durationMs(), () -> {
+                call.answeredBy(amd.answeredBy());
+                amdCallback(call, amd);
+            });
+        } else {
+            later(call, amd.durationMs(), () -> {
+                call.answeredBy(amd.answeredBy());
+                connect(call, current, callee, amd.answeredBy());
+            });
+        }
+    }
+
+    /** The call simulator answers: fetches the TwiML ({@code AnsweredBy} on the webhook when given), streams. */
+    private void connect(SimulatedCall call, TwilioRestSimulator.Settings current, String callee, String answeredBy) {
+        CallCreateRequest request = call.request();
+        CallerScript script = AnsweringMachine.isMachine(callee) ? current.machineScript()
+                : current.calleeScriptOrDefault();
+        RunningCall running = calls.answer(new OutboundAnswer(call.identity(), request.url(), request.method(),
+                request.twiml(), current.authToken(), script,
                 current.mediaUrl() == null ? null : URI.create(current.mediaUrl()),
-                Duration.ofMillis(current.callTimeoutMs()), Duration.ofSeconds(10)));
-        call.outbound(outbound);
+                Duration.ofMillis(current.callTimeoutMs()), Duration.ofSeconds(10), answeredBy));
+        call.running(running);
         Context context = vertx.getOrCreateContext();
-        outbound.result().thenAccept(result -> context.runOnContext(v -> ended(call, result)));
+        running.result().thenAccept(result -> context.runOnContext(v -> ended(call, result)));
+    }
+
+    /** Posts the asynchronous AMD result, signed, to the request's {@code AsyncAmdStatusCallback}. */
+    private void amdCallback(SimulatedCall call, AnsweringMachine.Result amd) {
+        CallCreateRequest request = call.request();
+        if (request.asyncAmdStatusCallback() == null) {
+            return;
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("AccountSid", call.identity().accountSid());
+        fields.put("AnsweredBy", amd.answeredBy());
+        fields.put("CallSid", call.identity().callSid());
+        fields.put("MachineDetectionDuration", Long.toString(amd.durationMs()));
+        WebhookTarget target = new WebhookTarget(request.asyncAmdStatusCallback(),
+                request.asyncAmdStatusCallbackMethod(), request.asyncAmdStatusCallback());
+        webhooks.send(target, fields, settings.get().authToken()).onComplete(sent -> {
+            if (sent.succeeded() && sent.result().status() / 100 == 2) {
+                stats.amdCallbacksSent.incrementAndGet();
+            } else {
+                stats.amdCallbacksFailed.incrementAndGet();
+                log.info("AMD callback of call {} not accepted: {}", call.identity().callSid(),
+                        sent.succeeded() ? "HTTP " + sent.result().status() : sent.cause().getMessage());
+            }
+        });
     }
 
     private void ended(SimulatedCall call, CallResult result) {
@@ -160,9 +275,8 @@ final class Dialler {
         boolean terminal = event.equals("completed");
         Map<String, String> fields = CallParameters.statusCallback(call.identity(), callStatus, call.nextSequence(),
                 terminal ? call.durationSeconds() : -1, Instant.now());
-        if (request.machineDetection() != null && (event.equals("answered") || terminal && callStatus.equals(
-                "completed"))) {
-            fields.put("AnsweredBy", "human");
+        if (call.answeredBy() != null && (event.equals("answered") || terminal && callStatus.equals("completed"))) {
+            fields.put("AnsweredBy", call.answeredBy());
         }
         WebhookTarget target = new WebhookTarget(request.statusCallback(), request.statusCallbackMethod(),
                 request.statusCallback());

@@ -15,6 +15,10 @@ final class RestStats {
     final AtomicLong active = new AtomicLong();
     final AtomicLong callbacksSent = new AtomicLong();
     final AtomicLong callbacksFailed = new AtomicLong();
+    final AtomicLong updated = new AtomicLong();
+    final AtomicLong redirected = new AtomicLong();
+    final AtomicLong amdCallbacksSent = new AtomicLong();
+    final AtomicLong amdCallbacksFailed = new AtomicLong();
     private final Map<Integer, AtomicLong> rejected = new ConcurrentHashMap<>();
 
     void rejected(int code) {
@@ -32,12 +36,16 @@ final class RestStats {
         stats.put("callsActive", active.get());
         stats.put("statusCallbacksSent", callbacksSent.get());
         stats.put("statusCallbacksFailed", callbacksFailed.get());
+        stats.put("callsUpdated", updated.get());
+        stats.put("callsRedirected", redirected.get());
+        stats.put("amdCallbacksSent", amdCallbacksSent.get());
+        stats.put("amdCallbacksFailed", amdCallbacksFailed.get());
         return stats;
     }
 
     void clear() {
         for (AtomicLong counter : new AtomicLong[] {created, dialled, answered, active, callbacksSent,
-                callbacksFailed}) {
+                callbacksFailed, updated, redirected, amdCallbacksSent, amdCallbacksFailed}) {
             counter.set(0);
         }
         rejected.clear();

@@ -3,7 +3,7 @@ package io.apexvoice.gateway.simulator.twilio;
 import io.apexvoice.gateway.simulator.call.CallIdentity;
 import io.apexvoice.gateway.simulator.call.CallParameters;
 import io.apexvoice.gateway.simulator.call.CallResult;
-import io.apexvoice.gateway.simulator.call.OutboundCall;
+import io.apexvoice.gateway.simulator.call.RunningCall;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One outbound call on the REST simulator: what was requested, where it is in its life
- * ({@code queued → initiated → ringing → in-progress → completed}, or {@code busy}/{@code no-answer}/
- * {@code failed}/{@code canceled}), and its Call resource JSON (PROTOCOLS 3.2). Mutated on the simulator's context,
- * read from any thread, hence synchronized.
+ * One call on the REST simulator, created over REST or placed inbound through it: what was requested, where it is
+ * in its life ({@code queued → initiated → ringing → in-progress → completed}, or {@code busy}/{@code no-answer}/
+ * {@code failed}/{@code canceled}), its updates, and its Call resource JSON (PROTOCOLS 3.2). Mutated on the
+ * simulator's context, read from any thread, hence synchronized.
  */
 final class SimulatedCall {
 
@@ -33,8 +33,10 @@ final class SimulatedCall {
     private Instant ended;
     private int sequence;
     private int callbacksSent;
-    private OutboundCall outbound;
+    private RunningCall running;
     private CallResult result;
+    private String answeredBy;
+    private final List<CallUpdate> updates = new ArrayList<>();
 
     SimulatedCall(CallIdentity identity, CallCreateRequest request, Instant created, long queueTimeMs) {
         this.identity = identity;
@@ -98,21 +100,36 @@ final class SimulatedCall {
         return pending;
     }
 
-    synchronized OutboundCall outbound() {
-        return outbound;
+    synchronized RunningCall running() {
+        return running;
     }
 
-    synchronized void outbound(OutboundCall call) {
-        outbound = call;
+    synchronized void running(RunningCall call) {
+        running = call;
     }
 
     synchronized void result(CallResult media) {
         result = media;
     }
 
+    /** @return the answering machine detection result once known; null before or without AMD */
+    synchronized String answeredBy() {
+        return answeredBy;
+    }
+
+    synchronized void answeredBy(String detected) {
+        answeredBy = detected;
+        updated = Instant.now();
+    }
+
+    synchronized void updated(CallUpdate update) {
+        updates.add(update);
+        updated = update.at();
+    }
+
     synchronized CreatedCall snapshot() {
         return new CreatedCall(identity.callSid(), identity.to(), identity.from(), status, queueTimeMs,
-                request.events(), callbacksSent, result, created);
+                request.events(), callbacksSent, result, created, answeredBy, List.copyOf(updates));
     }
 
     /** The Call resource as Twilio answers it: snake_case, RFC 2822 dates, nulls kept. */
@@ -121,12 +138,12 @@ final class SimulatedCall {
         Map<String, Object> call = new LinkedHashMap<>();
         call.put("account_sid", identity.accountSid());
         call.put("annotation", null);
-        call.put("answered_by", request.machineDetection() != null && started != null ? "human" : null);
+        call.put("answered_by", answeredBy);
         call.put("api_version", "2010-04-01");
         call.put("caller_name", null);
         call.put("date_created", CallParameters.rfc2822(created));
         call.put("date_updated", CallParameters.rfc2822(updated));
-        call.put("direction", "outbound-api");
+        call.put("direction", identity.direction());
         call.put("duration", ended == null ? null : Long.toString(durationSeconds()));
         call.put("end_time", ended == null ? null : CallParameters.rfc2822(ended));
         call.put("forwarded_from", null);

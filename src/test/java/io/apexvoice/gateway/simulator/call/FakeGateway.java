@@ -24,7 +24,8 @@ import java.util.function.BiFunction;
 
 /**
  * Plays the gateway's role for call simulator tests: answers {@code /twilio/{tenant}/voice} with TwiML after checking
- * {@code X-Twilio-Signature} with {@link TwilioSignature#isValid} (403 otherwise), records signed status callbacks,
+ * {@code X-Twilio-Signature} with {@link TwilioSignature#isValid} (403 otherwise), records signed status callbacks
+ * and asynchronous answering machine detection callbacks ({@code /twilio/{tenant}/amd}),
  * and serves {@code /twilio/media}: records every message Twilio's side sends and plays a scriptable agent (greeting
  * frames + mark on {@code start}, a reply + mark after each decoded caller utterance, {@code clear} on barge-in).
  */
@@ -60,6 +61,7 @@ public final class FakeGateway implements AutoCloseable {
 
     public final List<Map<String, String>> voiceWebhooks = new CopyOnWriteArrayList<>();
     public final List<Map<String, String>> statusCallbacks = new CopyOnWriteArrayList<>();
+    public final List<Map<String, String>> amdCallbacks = new CopyOnWriteArrayList<>();
     public final List<MediaConnection> connections = new CopyOnWriteArrayList<>();
     public volatile BiFunction<String, Map<String, String>, String> twiml = this::connectStream;
     public volatile Agent agent = Agent.silent();
@@ -82,13 +84,8 @@ public final class FakeGateway implements AutoCloseable {
                         .end(twiml.apply(ctx.pathParam("tenant"), form));
             }
         });
-        router.post("/twilio/:tenant/status").handler(ctx -> {
-            Map<String, String> form = signedForm(ctx);
-            if (form != null) {
-                statusCallbacks.add(form);
-                ctx.response().setStatusCode(204).end();
-            }
-        });
+        router.post("/twilio/:tenant/status").handler(ctx -> recordSigned(ctx, statusCallbacks));
+        router.post("/twilio/:tenant/amd").handler(ctx -> recordSigned(ctx, amdCallbacks));
         try {
             server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                     .webSocketHandler(this::media).requestHandler(router).listen()
@@ -124,6 +121,15 @@ public final class FakeGateway implements AutoCloseable {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("fake gateway did not close", e);
+        }
+    }
+
+    /** Records a signed callback's form in {@code into} and answers 204. */
+    private void recordSigned(RoutingContext ctx, List<Map<String, String>> into) {
+        Map<String, String> form = signedForm(ctx);
+        if (form != null) {
+            into.add(form);
+            ctx.response().setStatusCode(204).end();
         }
     }
 

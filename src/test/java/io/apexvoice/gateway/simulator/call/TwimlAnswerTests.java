@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.apexvoice.gateway.intake.Twiml;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,22 @@ class TwimlAnswerTests {
 
         assertThat(answer.connectsStream()).isFalse();
         assertThat(answer.says()).containsExactly("We are closed.");
+    }
+
+    @Test
+    void readsDialsWithNumbersAndCallerIdsAndPlayedDigits() {
+        TwimlAnswer answer = TwimlAnswer.parse("<Response><Play digits=\"12#\"/><Play>https://x/a.mp3</Play>"
+                + "<Dial callerId=\"+14155550100\"> +14155550123 </Dial>"
+                + "<Dial><Number>+14155550124</Number><Number>+14155550125</Number></Dial>"
+                + "<Dial><Conference>room</Conference></Dial><Play digits=\"w9\"/><Hangup/></Response>");
+
+        assertThat(answer.dials()).containsExactly(
+                new TwimlAnswer.Dial("+14155550100", List.of("+14155550123")),
+                new TwimlAnswer.Dial(null, List.of("+14155550124", "+14155550125")),
+                new TwimlAnswer.Dial(null, List.of()));
+        assertThat(answer.playedDigits()).containsExactly("12#", "w9");
+        assertThat(answer.hangsUp()).isTrue();
+        assertThat(answer.connectsStream()).isFalse();
     }
 
     @Test

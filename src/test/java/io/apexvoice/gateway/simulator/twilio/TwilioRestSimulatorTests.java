@@ -3,71 +3,18 @@ package io.apexvoice.gateway.simulator.twilio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apexvoice.gateway.simulator.call.CallResult.Outcome;
 import io.apexvoice.gateway.simulator.call.FakeGateway;
 import io.apexvoice.gateway.testsupport.Await;
-import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Twilio REST simulator over real HTTP, with a fake gateway receiving its webhooks and media streams. */
-class TwilioRestSimulatorTests {
-
-    static final String ACCOUNT = "AC0123456789abcdef0123456789abcdef";
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final Duration WAIT = Duration.ofSeconds(5);
-    static Vertx vertx;
-
-    FakeGateway gateway;
-    TwilioRestSimulator twilio;
-    String calls;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    @BeforeEach
-    void start() {
-        gateway = new FakeGateway(vertx);
-        gateway.publicBase = gateway.baseUrl();
-        twilio = new TwilioRestSimulator(vertx, TwilioRestSimulator.Settings.defaults()
-                .withAccount(ACCOUNT, FakeGateway.TOKEN).withCps(1000).withAnswer("answered", 1, 20)
-                .withCallee("- silence: 5000\n- hangup", null));
-        twilio.start(0);
-        calls = twilio.baseUri() + "/2010-04-01/Accounts/" + ACCOUNT + "/Calls";
-    }
-
-    @AfterEach
-    void stop() {
-        twilio.close();
-        gateway.close();
-    }
+class TwilioRestSimulatorTests extends TwilioRestSimulatorTestBase {
 
     @Test
     void createsACallWithTwiliosResponseShape() throws Exception {
@@ -279,61 +226,5 @@ class TwilioRestSimulatorTests {
         assertThat(gateway.voiceWebhooks).isEmpty();
         assertError(post(calls + "/CA00000000000000000000000000000000.json", "Status", "completed"), 404, 20404,
                 null);
-    }
-
-    // --- helpers
-
-    String voiceUrl() {
-        return gateway.baseUrl() + "/twilio/acme/voice";
-    }
-
-    String statusUrl() {
-        return gateway.baseUrl() + "/twilio/acme/status";
-    }
-
-    static void assertError(HttpResponse<String> response, int status, int code, String message) throws IOException {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode error = JSON.readTree(response.body());
-        assertThat(error.path("code").asInt()).isEqualTo(code);
-        assertThat(error.path("status").asInt()).isEqualTo(status);
-        assertThat(error.path("more_info").asText()).isEqualTo("https://www.twilio.com/docs/errors/" + code);
-        if (message != null) {
-            assertThat(error.path("message").asText()).isEqualTo(message);
-        }
-    }
-
-    HttpResponse<String> post(String url, String... pairs) throws Exception {
-        List<String> fields = new ArrayList<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            fields.add(enc(pairs[i]) + "=" + enc(pairs[i + 1]));
-        }
-        return send(url, fields.stream().collect(Collectors.joining("&")), basic(ACCOUNT, FakeGateway.TOKEN));
-    }
-
-    HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", basic(ACCOUNT,
-                FakeGateway.TOKEN)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpResponse<String> send(String url, String form, String authorization) throws Exception {
-        return HTTP.send(request(url, form, authorization), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpRequest request(String url, String form, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return request.build();
-    }
-
-    static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
