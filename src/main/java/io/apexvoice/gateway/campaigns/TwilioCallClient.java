@@ -85,14 +85,32 @@ public class TwilioCallClient {
      * @return true when Twilio accepted it; false when no account is configured, Twilio refused or was unreachable
      */
     public CompletableFuture<Boolean> complete(CallSid callSid) {
+        return update(callSid, List.of(Map.entry("Status", "completed")));
+    }
+
+    /**
+     * Replaces a live call's instructions with {@code twiml} ({@code POST …/Calls/{sid}.json} with {@code Twiml},
+     * PROTOCOLS §3.3): the media stream ends and Twilio runs the new TwiML (a {@code <Dial>} for a transfer).
+     *
+     * @return true when Twilio accepted it; false when no account is configured, Twilio refused or was unreachable
+     */
+    public CompletableFuture<Boolean> redirect(CallSid callSid, String twiml) {
+        return update(callSid, List.of(Map.entry("Twiml", twiml)));
+    }
+
+    private CompletableFuture<Boolean> update(CallSid callSid, List<Map.Entry<String, String>> form) {
         if (twilio.accountSid() == null || twilio.accountSid().isBlank()) {
             return CompletableFuture.completedFuture(false);
         }
         HttpRequest request = authorized(HttpRequest.newBuilder(callsUri("/" + callSid.value())))
-                .POST(HttpRequest.BodyPublishers.ofString(encode(List.of(Map.entry("Status", "completed")))))
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .handle((response, failure) -> failure == null && response.statusCode() / 100 == 2);
+        try {
+            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .handle((response, failure) -> failure == null && response.statusCode() / 100 == 2);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(false);
+        }
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder request) {

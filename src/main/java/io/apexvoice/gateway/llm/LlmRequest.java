@@ -3,6 +3,7 @@ package io.apexvoice.gateway.llm;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,9 +17,11 @@ import java.util.Objects;
  * @param deadline     the turn's time budget: no retry is started that cannot fit before it, and a reply that has
  *                     not produced its first token by then fails
  * @param tenant       for metrics
+ * @param tools        the functions the model may call in this reply (none: a plain reply)
+ * @param toolRounds   the tool use of this reply so far, sent after {@code history}: the model answers on from it
  */
 public record LlmRequest(String systemPrompt, List<Turn> history, int maxTokens, double temperature,
-                         Instant deadline, TenantId tenant) {
+                         Instant deadline, TenantId tenant, List<ToolSpec> tools, List<ToolRound> toolRounds) {
 
     public static final int PROVIDER_DEFAULT_MAX_TOKENS = 0;
     public static final double PROVIDER_DEFAULT_TEMPERATURE = Double.NaN;
@@ -28,6 +31,8 @@ public record LlmRequest(String systemPrompt, List<Turn> history, int maxTokens,
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(tenant, "tenant");
         history = List.copyOf(history);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        toolRounds = toolRounds == null ? List.of() : List.copyOf(toolRounds);
         if (history.isEmpty() || history.get(history.size() - 1).role() != Turn.Role.user) {
             throw new IllegalArgumentException("history must end with the user turn to answer");
         }
@@ -43,7 +48,25 @@ public record LlmRequest(String systemPrompt, List<Turn> history, int maxTokens,
     public static LlmRequest withProviderDefaults(String systemPrompt, List<Turn> history, Instant deadline,
                                                   TenantId tenant) {
         return new LlmRequest(systemPrompt, history, PROVIDER_DEFAULT_MAX_TOKENS, PROVIDER_DEFAULT_TEMPERATURE,
-                deadline, tenant);
+                deadline, tenant, List.of(), List.of());
+    }
+
+    /** A plain reply (no tools offered). */
+    public LlmRequest(String systemPrompt, List<Turn> history, int maxTokens, double temperature, Instant deadline,
+            TenantId tenant) {
+        this(systemPrompt, history, maxTokens, temperature, deadline, tenant, List.of(), List.of());
+    }
+
+    /** @return this request offering {@code offered} to the model */
+    public LlmRequest withTools(List<ToolSpec> offered) {
+        return new LlmRequest(systemPrompt, history, maxTokens, temperature, deadline, tenant, offered, toolRounds);
+    }
+
+    /** @return this request with one more round of tool use, answered by {@code until} at the latest */
+    public LlmRequest withToolRound(ToolRound round, Instant until) {
+        List<ToolRound> rounds = new ArrayList<>(toolRounds);
+        rounds.add(round);
+        return new LlmRequest(systemPrompt, history, maxTokens, temperature, until, tenant, tools, rounds);
     }
 
     /** @return this request's budget, or {@code fallback} when it leaves it to the provider */

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One customer of the gateway, as loaded from the tenant source (validated before it gets here).
@@ -23,10 +24,12 @@ import java.util.Objects;
  * @param prewarm        phrases synthesized into the TTS cache at startup and on tenant change
  * @param apiKeys        hashes of the API keys that may act for this tenant
  * @param timeZone       the tenant's local time zone (campaign calling windows are read in it); UTC unless set
+ * @param tools          what the agent may do besides talk (transfer, hang up, keypad tones, HTTP tools)
+ * @param gather         keypad digits collected into one turn, or null: each digit is a turn of its own
  */
 public record Tenant(TenantId id, String name, Tier tier, boolean suspended, TwilioSettings twilio, Voice voice,
                      String prompt, String greeting, String fallbackPhrase, BargeIn bargeIn, List<String> prewarm,
-                     List<ApiKeyHash> apiKeys, ZoneId timeZone) {
+                     List<ApiKeyHash> apiKeys, ZoneId timeZone, AgentTools tools, Gather gather) {
 
     public Tenant {
         Objects.requireNonNull(id, "id");
@@ -41,5 +44,11 @@ public record Tenant(TenantId id, String name, Tier tier, boolean suspended, Twi
         prewarm = List.copyOf(prewarm);
         apiKeys = List.copyOf(apiKeys);
         timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
+        tools = tools == null ? AgentTools.none() : tools;
+    }
+
+    /** Keypad collection, when the tenant set it. */
+    public Optional<Gather> gathering() {
+        return Optional.ofNullable(gather);
     }
 }

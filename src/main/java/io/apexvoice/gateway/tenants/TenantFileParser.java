@@ -167,7 +167,7 @@ public final class TenantFileParser {
             prewarm = Stream.of(greeting, fallbackPhrase).distinct().toList();
         }
         return new Tenant(id, name, tier, suspended, twilio, voice, prompt, greeting, fallbackPhrase, bargeIn,
-                prewarm, apiKeys, timeZone);
+                prewarm, apiKeys, timeZone, AgentTools.none(), null);
     }
 
     private ZoneId readTimeZone(ConfigMapping item) {

@@ -50,7 +50,7 @@ public final class WarmUpTenant {
                 template.tier().maxConcurrentLlm(), template.tier().campaignShare());
         Tenant tenant = new Tenant(id, "warm-up", tier, false, new TwilioSettings(List.of(), authToken),
                 template.voice(), template.prompt(), template.greeting(), template.fallbackPhrase(),
-                template.bargeIn(), List.of(), List.of(), template.timeZone());
+                template.bargeIn(), List.of(), List.of(), template.timeZone(), AgentTools.none(), null);
         active = new Active(tenant, Objects.requireNonNull(speechToText, "speechToText"));
         return tenant;
     }

@@ -17,7 +17,7 @@ public final class TenantsFixture {
     public static Tenant tenant(String id, boolean suspended, String... plainKeys) {
         return new Tenant(TenantId.of(id), id, STANDARD, suspended, TwilioSettings.none(),
                 new Voice("en-US-JennyNeural", "en-US"), "prompt", "greeting", "fallback", BargeIn.defaults(),
-                List.of("greeting"), Arrays.stream(plainKeys).map(ApiKeyHash::of).toList(), null);
+                List.of("greeting"), Arrays.stream(plainKeys).map(ApiKeyHash::of).toList(), null, null, null);
     }
 
     public static TenantDirectory directory(Tenant... tenants) {
