@@ -33,6 +33,11 @@ final class ConfigMapping {
         return new ConfigMapping(node, path, errors);
     }
 
+    /** Input: one entry of a list under this mapping; output: a reader over it, or null (error recorded). */
+    ConfigMapping listItem(JsonNode item, String itemPath) {
+        return of(item, itemPath, errors);
+    }
+
     String path(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
@@ -99,6 +104,21 @@ final class ConfigMapping {
             return null;
         }
         return value.intValue();
+    }
+
+    /** Output: the integer in {@code min..max}, or {@code defaultValue} when absent or wrong (the latter recorded). */
+    int optionalInt(String field, int min, int max, int defaultValue) {
+        Integer value = isAbsent(field) ? Integer.valueOf(defaultValue) : requiredInt(field, min);
+        if (value != null && value > max) {
+            error(field, "must be <= " + max);
+            return defaultValue;
+        }
+        return value == null ? defaultValue : value;
+    }
+
+    /** Output: the value under {@code field} as it is (null when absent), for fields read by their own rules. */
+    JsonNode raw(String field) {
+        return isAbsent(field) ? null : node.get(field);
     }
 
     int optionalInt(String field, int min, int defaultValue) {

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * Reads the tenants YAML file (SPEC §3: a {@code tiers:} map and a {@code tenants:} list) and validates all of it.
  * <p>
  * Input: the file's bytes. Output: a {@link TenantCatalog} with defaults applied (suspended false, default barge-in,
- * prewarm = [greeting, fallbackPhrase], global auth token). Any problem → {@link TenantConfigException} listing
+ * prewarm = [greeting, fallbackPhrase] plus the phrases of the agent actions enabled, global auth token, no tools, no
+ * gather; {@code tools:} and {@code gather:} are read by {@link AgentToolsReader}). Any problem → {@link TenantConfigException} listing
  * every problem, each naming its field path ({@code tenants[0].tier: unknown tier "gold"}). Unknown fields, duplicate
  * tenant ids, duplicate Twilio numbers, non-E.164 numbers and malformed API key hashes are problems.
  */
@@ -38,8 +39,9 @@ public final class TenantFileParser {
     private static final Set<String> TIER_FIELDS =
             Set.of("callsPerMinute", "maxConcurrentCalls", "maxConcurrentLlm", "campaignShare");
     private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "tier", "suspended", "twilio", "voice",
-            "prompt", "greeting", "fallbackPhrase", "bargeIn", "prewarm", "apiKeys", "timeZone");
+            "prompt", "greeting", "fallbackPhrase", "bargeIn", "prewarm", "apiKeys", "timeZone", "tools", "gather");
 
+    private final AgentToolsReader toolsReader = new AgentToolsReader();
     private final ObjectMapper yaml = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .build();
@@ -159,15 +161,17 @@ public final class TenantFileParser {
         List<String> prewarm = item.optionalTextList("prewarm", null);
         List<ApiKeyHash> apiKeys = readApiKeys(item);
         ZoneId timeZone = readTimeZone(item);
+        AgentTools tools = toolsReader.readTools(item, twilio);
+        Gather gather = toolsReader.readGather(item);
         Tier tier = tierName == null ? null : tiers.get(tierName);
         if (Stream.of(id, name, tier, voice, prompt, greeting, fallbackPhrase, bargeIn).anyMatch(v -> v == null)) {
             return null;
         }
         if (prewarm == null) {
-            prewarm = Stream.of(greeting, fallbackPhrase).distinct().toList();
+            prewarm = AgentToolsReader.defaultPrewarm(greeting, fallbackPhrase, tools);
         }
         return new Tenant(id, name, tier, suspended, twilio, voice, prompt, greeting, fallbackPhrase, bargeIn,
-                prewarm, apiKeys, timeZone, AgentTools.none(), null);
+                prewarm, apiKeys, timeZone, tools, gather);
     }
 
     private ZoneId readTimeZone(ConfigMapping item) {
@@ -194,10 +198,9 @@ public final class TenantFileParser {
         for (int i = 0; items != null && i < items.size(); i++) {
             JsonNode number = items.get(i);
             String field = "numbers[" + i + "]";
-            if (number.isNumber()) {
-                twilio.error(field, "must be a quoted string (YAML reads an unquoted +1… as an integer)");
-            } else if (!number.isTextual() || !E164.matcher(number.asText()).matches()) {
-                twilio.error(field, "must be an E.164 number (+ then up to 15 digits)");
+            String problem = e164Problem(number);
+            if (problem != null) {
+                twilio.error(field, problem);
             } else {
                 String firstOwner = numberOwners.putIfAbsent(number.asText(), owner);
                 if (firstOwner != null) {
@@ -207,6 +210,17 @@ public final class TenantFileParser {
             }
         }
         return new TwilioSettings(numbers, twilio.optionalText("authToken"));
+    }
+
+    /** Output: what is wrong with {@code number} as an E.164 phone number, or null when nothing is. */
+    static String e164Problem(JsonNode number) {
+        if (number.isNumber()) {
+            return "must be a quoted string (YAML reads an unquoted +1… as an integer)";
+        }
+        if (!number.isTextual() || !E164.matcher(number.asText()).matches()) {
+            return "must be an E.164 number (+ then up to 15 digits)";
+        }
+        return null;
     }
 
     private Voice readVoice(ConfigMapping item) {
