@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,8 @@ public final class CallRuntime implements SttListener {
     private final SerialExecutor lane;
     private final CallTranscript transcript;
     private final BargeInDetector bargeIn;
+    /** The tenant's keypad collection; null: each digit is a turn of its own. */
+    private final KeypadGather keypad;
     private volatile long speechStartedNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile SttStream stt;
@@ -59,6 +63,9 @@ public final class CallRuntime implements SttListener {
         this.lane = new SerialExecutor(services.turnWorkers);
         this.transcript = new CallTranscript(this, playback, services);
         this.bargeIn = new BargeInDetector(tenant.bargeIn());
+        this.keypad = tenant.gathering().map(gather -> new KeypadGather(gather,
+                digits -> transcript.userTurn(TranscriptFinalized.Kind.dtmf, digits), this::onCallLoopAfter))
+                .orElse(null);
     }
 
     public CallSid callSid() {
@@ -141,8 +148,25 @@ public final class CallRuntime implements SttListener {
         playback.tracker().onEcho(name);
     }
 
+    /** A keypad press: a user turn of its own, or collected with the next ones when the tenant gathers digits. */
     void dtmf(String digit) {
-        transcript.userTurn(TranscriptFinalized.Kind.dtmf, digit);
+        if (keypad == null) {
+            transcript.userTurn(TranscriptFinalized.Kind.dtmf, digit);
+        } else {
+            keypad.digit(digit);
+        }
+    }
+
+    /** A timer whose task runs on the call's event loop; the returned handle cancels it. */
+    private Runnable onCallLoopAfter(Duration delay, Runnable task) {
+        long millis = Math.max(1, delay.toMillis());
+        if (context != null) {
+            Vertx vertx = context.owner();
+            long timer = vertx.setTimer(millis, fired -> onCallLoop(task));
+            return () -> vertx.cancelTimer(timer);
+        }
+        ScheduledFuture<?> timer = services.timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+        return () -> timer.cancel(false);
     }
 
     PlaybackTracker playback() {
@@ -170,8 +194,14 @@ public final class CallRuntime implements SttListener {
         }
     }
 
-    /** {@code call-ended}: no more audio to STT, no more speech; the reply in flight is closed into the history. */
+    /**
+     * {@code call-ended}: no more audio to STT, no more speech, keypad digits still being collected are dropped; the
+     * reply in flight is closed into the history.
+     */
     void stopSpeech() {
+        if (keypad != null) {
+            keypad.close();
+        }
         SttStream stream = stt;
         if (stream != null) {
             stream.close();

@@ -52,6 +52,11 @@ final class MediaPlaneFixture {
     }
 
     MediaPlaneFixture(String greeting, boolean withLlm) {
+        this(greeting, withLlm, "");
+    }
+
+    /** @param moreTenants entries appended to the tenants list (YAML, indented as a list item of {@code tenants:}) */
+    MediaPlaneFixture(String greeting, boolean withLlm, String moreTenants) {
         deepgram.start(0);
         azure.start(0);
         groq = withLlm ? new GroqSimulator(vertx, GroqSimulator.Settings.defaults()) : null;
@@ -76,7 +81,7 @@ final class MediaPlaneFixture {
                       - { id: %s, name: Other tenant, tier: test, voice: { name: en-US-JennyNeural, language: en-US },
                           prompt: "Another.", greeting: "Hi.", fallbackPhrase: "One moment.", apiKeys: ["%s"] }
                     """.formatted(tenant, greeting, ApiKeyHash.of(API_KEY).encoded(), otherTenant,
-                    ApiKeyHash.of(OTHER_API_KEY).encoded()));
+                    ApiKeyHash.of(OTHER_API_KEY).encoded()) + moreTenants);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -19,6 +19,11 @@ public final class MediaPlaneFixtures {
         return new Fixture(new MediaPlaneFixture(greeting, true));
     }
 
+    /** As {@link #withLlm(String)}, with more tenants: entries appended to the tenants file's {@code tenants:} list. */
+    public static Fixture withLlm(String greeting, String moreTenants) {
+        return new Fixture(new MediaPlaneFixture(greeting, true, moreTenants));
+    }
+
     /** The calls live on this process. */
     public static List<CallRuntime> liveCalls(ActiveCalls calls) {
         return List.copyOf(calls.all());
