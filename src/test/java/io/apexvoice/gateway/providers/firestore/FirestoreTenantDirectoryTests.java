@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.firestore.Firestore;
 import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.tenants.AgentTools;
 import io.apexvoice.gateway.tenants.BargeIn;
+import io.apexvoice.gateway.tenants.Gather;
 import io.apexvoice.gateway.tenants.Tenant;
 import io.apexvoice.gateway.tenants.TenantConfigException;
 import io.apexvoice.gateway.testsupport.Await;
@@ -116,6 +118,49 @@ class FirestoreTenantDirectoryTests {
                 .hasMessageContaining("tenants/" + acme + ".id: must equal the document id")
                 .hasMessageContaining("tenants/" + acme + ".voice: required")
                 .hasMessageContaining("tenants/" + acme + ".tier: unknown tier \"gold\"");
+    }
+
+    @Test
+    void readsToolsAndGatherFromTheDocumentLikeTheFile() {
+        TenantDocuments.putTiers(db);
+        Map<String, Object> fields = new HashMap<>(TenantDocuments.tenant("Hello.", false, "+14155550100"));
+        fields.putAll(TenantDocuments.yaml("""
+                tools:
+                  transfer: { allowedTargets: ["+14155550199"], callerId: "+14155550100" }
+                  endCall: true
+                  secret: "firestore-tool-secret-0123"
+                  http:
+                    - name: order_status
+                      description: Looks up an order.
+                      parameters: { type: object, properties: { order: { type: string } }, required: [order] }
+                      url: https://tools.example.com/order
+                      timeoutMs: 1500
+                gather: { maxDigits: 6, timeoutMs: 4000 }
+                """));
+        TenantDocuments.putTenant(db, acme, fields);
+        Map<String, Object> broken = new HashMap<>(TenantDocuments.tenant("Hi.", false, "+14155550101"));
+        broken.putAll(TenantDocuments.yaml("tools: { endCall: true, http: [{ name: x, description: d, "
+                + "parameters: { type: object }, url: \"http://tools.example.com/x\" }], secret: \"0123456789abcdef\" }"));
+        TenantDocuments.putTenant(db, globex, broken);
+        FirestoreTenantSource source = new FirestoreTenantSource(db, TIMEOUT);
+
+        assertThatThrownBy(() -> source.validate(source.read()))
+                .isInstanceOf(FirestoreTenantSource.InvalidSourceException.class)
+                .hasMessage("tenants/" + globex + ".tools.http[0].url: must be an https:// URL (plain http:// only "
+                        + "to 127.0.0.1, ::1 or localhost)");
+        db.document("tenants/" + globex).delete();
+        Await.until(TIMEOUT, () -> source.read().tenants().size() == 1, "the broken document to be gone");
+        Tenant tenant = source.validate(source.read()).tenants().get(TenantId.of(acme));
+        assertThat(tenant.tools().transfer().allowedTargets()).containsExactly("+14155550199");
+        assertThat(tenant.tools().transfer().callerId()).isEqualTo("+14155550100");
+        assertThat(tenant.tools().endCall()).isTrue();
+        assertThat(tenant.tools().http()).singleElement().satisfies(tool -> {
+            assertThat(tool.name()).isEqualTo("order_status");
+            assertThat(tool.timeout()).isEqualTo(Duration.ofMillis(1500));
+            assertThat(tool.parameters()).contains("\"required\":[\"order\"]");
+        });
+        assertThat(tenant.gathering()).contains(new Gather(6, "#", Duration.ofSeconds(4)));
+        assertThat(tenant.prewarm()).contains(AgentTools.Phrases.DEFAULTS.goodbye());
     }
 
     @Test
