@@ -125,7 +125,12 @@ class FileTenantDirectoryTests {
             assertThat(directory.all()).extracting(t -> t.id().value()).containsExactly("demo", "acme");
             assertThat(directory.find(TenantId.of("demo"))).get()
                     .satisfies(demo -> assertThat(demo.twilio().numbers()).containsExactly("+15005550006"))
-                    .satisfies(demo -> assertThat(demo.voice().name()).isEqualTo("en-US-JennyNeural"));
+                    .satisfies(demo -> assertThat(demo.voice().name()).isEqualTo("en-US-JennyNeural"))
+                    .satisfies(demo -> assertThat(demo.tools().endCall()).isTrue())
+                    .satisfies(demo -> assertThat(demo.tools().transfer().allowedTargets()).isNotEmpty())
+                    .satisfies(demo -> assertThat(demo.gathering()).isPresent())
+                    .satisfies(demo -> assertThat(demo.prewarm()).contains(demo.tools().phrases().filler(),
+                            demo.tools().phrases().transfer(), demo.tools().phrases().goodbye()));
             assertThat(authenticator.authenticate(TenantId.of("demo"), "Bearer demo-key-change-me"))
                     .isEqualTo(TenantApiKeyAuthenticator.Outcome.OK);
             assertThat(authenticator.authenticate(TenantId.of("acme"), "Bearer acme-key-change-me"))
