@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * <p>
  * Input: the file's bytes. Output: a {@link TenantCatalog} with defaults applied (suspended false, default barge-in,
  * prewarm = [greeting, fallbackPhrase] plus the phrases of the agent actions enabled, global auth token, no tools, no
- * gather; {@code tools:} and {@code gather:} are read by {@link AgentToolsReader}). Any problem → {@link TenantConfigException} listing
- * every problem, each naming its field path ({@code tenants[0].tier: unknown tier "gold"}). Unknown fields, duplicate
+ * gather; {@code tools:} and {@code gather:} are read by {@link AgentToolsReader}). Any problem →
+ * {@link TenantConfigException} listing every problem, each naming its field path ({@code tenants[0].tier: unknown tier "gold"}). Unknown fields, duplicate
  * tenant ids, duplicate Twilio numbers, non-E.164 numbers and malformed API key hashes are problems.
  */
 public final class TenantFileParser {

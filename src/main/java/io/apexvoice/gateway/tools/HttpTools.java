@@ -84,7 +84,8 @@ public class HttpTools implements ToolSource {
      *
      * @param logged runs a log statement with the call's tenant and callSid in the log context
      */
-    CompletableFuture<ToolOutcome> invoke(Tenant tenant, CallSid callSid, ToolCall toolCall, Consumer<Runnable> logged) {
+    CompletableFuture<ToolOutcome> invoke(Tenant tenant, CallSid callSid, ToolCall toolCall,
+            Consumer<Runnable> logged) {
         Optional<AgentTools.HttpTool> configured = tenant.tools().http().stream()
                 .filter(tool -> tool.name().equals(toolCall.name()) && allowed(tenant, tool)).findFirst();
         if (configured.isEmpty()) {
@@ -92,6 +93,11 @@ public class HttpTools implements ToolSource {
                     "error: there is no tool named " + toolCall.name()));
         }
         AgentTools.HttpTool tool = configured.get();
+        String secret = tenant.tools().secret();
+        if (secret == null) {
+            return CompletableFuture.completedFuture(failure(tool, "the tool has no signing secret configured",
+                    logged));
+        }
         JsonNode arguments = parsedArguments(toolCall.arguments());
         if (arguments == null) {
             logged.accept(() -> log.info("http tool {} not called: the model's arguments are not a JSON object",
@@ -105,7 +111,7 @@ public class HttpTools implements ToolSource {
                 .timeout(tool.timeout())
                 .header("Content-Type", "application/json")
                 .header(ToolSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(ToolSignature.SIGNATURE_HEADER, ToolSignature.sign(tenant.tools().secret(), timestamp, body))
+                .header(ToolSignature.SIGNATURE_HEADER, ToolSignature.sign(secret, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         return send(request, tool, logged);
@@ -197,7 +203,7 @@ public class HttpTools implements ToolSource {
         }
     }
 
-    /** Plain {@code http://} (the parser allows it to loopback hosts only) is offered only where this gateway allows. */
+    /** Plain {@code http://} (the parser allows it to loopback hosts only) is offered only where allowed. */
     private boolean allowed(Tenant tenant, AgentTools.HttpTool tool) {
         boolean plain = "http".equals(tool.url().getScheme().toLowerCase(Locale.ROOT));
         if (!plain || properties.allowLoopbackHttp()) {

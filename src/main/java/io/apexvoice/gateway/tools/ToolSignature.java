@@ -41,7 +41,7 @@ public final class ToolSignature {
         } catch (NumberFormatException e) {
             return false;
         }
-        return signature != null && MessageDigest.isEqual(sign(secret, seconds, body).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII));
+        byte[] expected = sign(secret, seconds, body).getBytes(StandardCharsets.US_ASCII);
+        return signature != null && MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
     }
 }

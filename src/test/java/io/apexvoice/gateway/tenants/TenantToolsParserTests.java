@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /** The tenants file's {@code tools:} and {@code gather:} (issue 15): values, defaults and every validation error. */
@@ -42,6 +44,11 @@ class TenantToolsParserTests {
                   url: http://127.0.0.1:9000/hours
             gather: { maxDigits: 6, finishOnKey: "*", timeoutMs: 8000 }
             """.formatted(SECRET);
+
+    /** The fields of a valid HTTP tool but its name. */
+    private static final String VALID = "description: d, parameters: { type: object }, url: \"https://a.example\"";
+    private static final String URL_ERROR =
+            "tools.http[0].url: must be an https:// URL (plain http:// only to 127.0.0.1, ::1 or localhost)";
 
     private final TenantFileParser parser = new TenantFileParser();
 
@@ -115,53 +122,111 @@ class TenantToolsParserTests {
                 .as("a given prewarm list is kept as it is").containsExactly("Hi.");
     }
 
+    /** Each row: the tenant's {@code tools:} or {@code gather:} (one line of YAML) and the one error it gives. */
+    static Stream<Arguments> problems() {
+        return Stream.of(
+                problem("tools: [endCall]",
+                        "tools: must be a mapping"),
+                problem("tools: { hangUp: true }",
+                        "tools.hangUp: unknown field"),
+                problem("tools: { endCall: yes please }",
+                        "tools.endCall: must be true or false"),
+                problem("tools: { sendDtmf: 1 }",
+                        "tools.sendDtmf: must be true or false"),
+                problem("tools: { transfer: { } }",
+                        "tools.transfer.allowedTargets: required (the E.164 numbers calls may be transferred to)"),
+                problem("tools: { transfer: { allowedTargets: [] } }",
+                        "tools.transfer.allowedTargets: must not be empty"),
+                problem("tools: { transfer: { allowedTargets: [\"0800 123\"] } }",
+                        "tools.transfer.allowedTargets[0]: must be an E.164 number (+ then up to 15 digits)"),
+                problem("tools: { transfer: { allowedTargets: [+14155550199] } }",
+                        "tools.transfer.allowedTargets[0]: must be a quoted string "
+                                + "(YAML reads an unquoted +1… as an integer)"),
+                problem("tools: { transfer: { allowedTargets: [\"+14155550199\", \"+14155550199\"] } }",
+                        "tools.transfer.allowedTargets[1]: duplicate number"),
+                problem("tools: { transfer: { allowedTargets: [\"+14155550199\"], callerId: \"+14155550777\" } }",
+                        "tools.transfer.callerId: must be one of the tenant's twilio numbers"),
+                problem("tools: { transfer: { allowedTargets: [\"+14155550199\"], callerId: \"x\" } }",
+                        "tools.transfer.callerId: must be an E.164 number (+ then up to 15 digits)"),
+                problem("tools: { transfer: { allowedTargets: [\"+14155550199\"], to: \"+1\" } }",
+                        "tools.transfer.to: unknown field"),
+                httpTool("{ " + VALID + " }",
+                        "tools.http[0].name: required"),
+                httpTool("{ name: \"a b\", " + VALID + " }",
+                        "tools.http[0].name: must match [a-zA-Z0-9_-]{1,64}"),
+                httpTool("{ name: " + "a".repeat(65) + ", " + VALID + " }",
+                        "tools.http[0].name: must match [a-zA-Z0-9_-]{1,64}"),
+                httpTool("{ name: end_call, " + VALID + " }",
+                        "tools.http[0].name: \"end_call\" is a built-in tool's name"),
+                httpTool("{ name: x, " + VALID + " }, { name: x, " + VALID + " }",
+                        "tools.http[1].name: duplicate name \"x\" (first at tenants[0].tools.http[0])"),
+                httpTool("{ name: x, parameters: { type: object }, url: \"https://a.example\" }",
+                        "tools.http[0].description: required"),
+                httpTool("{ name: x, description: d, url: \"https://a.example\" }",
+                        "tools.http[0].parameters: required (a JSON Schema with \"type\": \"object\")"),
+                httpTool("{ name: x, description: d, parameters: { type: array }, url: \"https://a.example\" }",
+                        "tools.http[0].parameters: must be a JSON Schema mapping with \"type\": \"object\""),
+                httpTool("{ name: x, description: d, parameters: \"{}\", url: \"https://a.example\" }",
+                        "tools.http[0].parameters: must be a JSON Schema mapping with \"type\": \"object\""),
+                httpTool("{ name: x, description: d, parameters: { type: object } }",
+                        "tools.http[0].url: required"),
+                httpTool("{ name: x, description: d, parameters: { type: object }, url: \"http://api.example.com/x\" }",
+                        URL_ERROR),
+                httpTool("{ name: x, description: d, parameters: { type: object }, url: \"ftp://127.0.0.1/x\" }",
+                        URL_ERROR),
+                httpTool("{ name: x, description: d, parameters: { type: object }, url: \"https:///x\" }",
+                        URL_ERROR),
+                httpTool("{ name: x, description: d, parameters: { type: object }, url: \"https://a b\" }",
+                        "tools.http[0].url: not a valid URL"),
+                httpTool("{ name: x, description: d, parameters: { type: object }, url: \"https://u:p@a.example/x\" }",
+                        "tools.http[0].url: must not carry credentials (requests are signed with the tools secret)"),
+                httpTool("{ name: x, " + VALID + ", timeoutMs: 0 }",
+                        "tools.http[0].timeoutMs: must be >= 1"),
+                httpTool("{ name: x, " + VALID + ", timeoutMs: 5001 }",
+                        "tools.http[0].timeoutMs: must be <= 5000"),
+                httpTool("{ name: x, " + VALID + ", method: GET }",
+                        "tools.http[0].method: unknown field"),
+                problem("tools: { http: [{ name: x, " + VALID + " }] }",
+                        "tools.secret: required when http tools are configured (it signs their requests)"),
+                problem("tools: { http: \"x\", secret: \"0123456789abcdef\" }",
+                        "tools.http: must be a list"),
+                httpTool("7",
+                        "tools.http[0]: must be a mapping"),
+                problem("tools: { phrases: { filler: \"\" } }",
+                        "tools.phrases.filler: must not be blank"),
+                problem("tools: { phrases: { hello: \"Hi\" } }",
+                        "tools.phrases.hello: unknown field"),
+                problem("gather: { finishOnKey: \"#\" }",
+                        "gather.maxDigits: required"),
+                problem("gather: { maxDigits: 0 }",
+                        "gather.maxDigits: must be >= 1"),
+                problem("gather: { maxDigits: 65 }",
+                        "gather.maxDigits: must be <= 64"),
+                problem("gather: { maxDigits: 4, finishOnKey: \"0\" }",
+                        "gather.finishOnKey: must be \"#\", \"*\" or \"\" (no finish key)"),
+                problem("gather: { maxDigits: 4, finishOnKey: 1 }",
+                        "gather.finishOnKey: must be \"#\", \"*\" or \"\" (no finish key)"),
+                problem("gather: { maxDigits: 4, timeoutMs: 999 }",
+                        "gather.timeoutMs: must be >= 1000"),
+                problem("gather: { maxDigits: 4, timeoutMs: 30001 }",
+                        "gather.timeoutMs: must be <= 30000"),
+                problem("gather: { maxDigits: 4, digits: 3 }",
+                        "gather.digits: unknown field"),
+                problem("gather: true",
+                        "gather: must be a mapping"));
+    }
+
+    /** An HTTP tool (a YAML flow mapping) in a tools section that is valid but for it. */
+    private static Arguments httpTool(String tool, String error) {
+        return problem("tools: { http: [" + tool + "], secret: \"0123456789abcdef\" }", error);
+    }
+
+    private static Arguments problem(String yaml, String error) {
+        return Arguments.of(yaml, error);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            tools: [endCall]                                       | tools: must be a mapping
-            tools: { hangUp: true }                                | tools.hangUp: unknown field
-            tools: { endCall: yes please }                         | tools.endCall: must be true or false
-            tools: { sendDtmf: 1 }                                 | tools.sendDtmf: must be true or false
-            tools: { transfer: { } }                               | tools.transfer.allowedTargets: required (the E.164 numbers calls may be transferred to)
-            tools: { transfer: { allowedTargets: [] } }            | tools.transfer.allowedTargets: must not be empty
-            tools: { transfer: { allowedTargets: ["0800 123"] } }  | tools.transfer.allowedTargets[0]: must be an E.164 number (+ then up to 15 digits)
-            tools: { transfer: { allowedTargets: [+14155550199] } } | tools.transfer.allowedTargets[0]: must be a quoted string (YAML reads an unquoted +1… as an integer)
-            tools: { transfer: { allowedTargets: ["+14155550199", "+14155550199"] } } | tools.transfer.allowedTargets[1]: duplicate number
-            tools: { transfer: { allowedTargets: ["+14155550199"], callerId: "+14155550777" } } | tools.transfer.callerId: must be one of the tenant's twilio numbers
-            tools: { transfer: { allowedTargets: ["+14155550199"], callerId: "x" } } | tools.transfer.callerId: must be an E.164 number (+ then up to 15 digits)
-            tools: { transfer: { allowedTargets: ["+14155550199"], to: "+1" } } | tools.transfer.to: unknown field
-            tools: { http: [{ description: d, parameters: { type: object }, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].name: required
-            tools: { http: [{ name: "a b", description: d, parameters: { type: object }, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].name: must match [a-zA-Z0-9_-]{1,64}
-            tools: { http: [{ name: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", description: d, parameters: { type: object }, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].name: must match [a-zA-Z0-9_-]{1,64}
-            tools: { http: [{ name: end_call, description: d, parameters: { type: object }, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].name: "end_call" is a built-in tool's name
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://a.example" }, { name: x, description: e, parameters: { type: object }, url: "https://b.example" }], secret: "0123456789abcdef" } | tools.http[1].name: duplicate name "x" (first at tenants[0].tools.http[0])
-            tools: { http: [{ name: x, parameters: { type: object }, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].description: required
-            tools: { http: [{ name: x, description: d, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].parameters: required (a JSON Schema with "type": "object")
-            tools: { http: [{ name: x, description: d, parameters: { type: array }, url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].parameters: must be a JSON Schema mapping with "type": "object"
-            tools: { http: [{ name: x, description: d, parameters: "{}", url: "https://a.example" }], secret: "0123456789abcdef" } | tools.http[0].parameters: must be a JSON Schema mapping with "type": "object"
-            tools: { http: [{ name: x, description: d, parameters: { type: object } }], secret: "0123456789abcdef" } | tools.http[0].url: required
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "http://api.example.com/x" }], secret: "0123456789abcdef" } | tools.http[0].url: must be an https:// URL (plain http:// only to 127.0.0.1, ::1 or localhost)
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "ftp://127.0.0.1/x" }], secret: "0123456789abcdef" } | tools.http[0].url: must be an https:// URL (plain http:// only to 127.0.0.1, ::1 or localhost)
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https:///x" }], secret: "0123456789abcdef" } | tools.http[0].url: must be an https:// URL (plain http:// only to 127.0.0.1, ::1 or localhost)
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://a b" }], secret: "0123456789abcdef" } | tools.http[0].url: not a valid URL
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://u:p@a.example/x" }], secret: "0123456789abcdef" } | tools.http[0].url: must not carry credentials (requests are signed with the tools secret)
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://a.example", timeoutMs: 0 }], secret: "0123456789abcdef" } | tools.http[0].timeoutMs: must be >= 1
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://a.example", timeoutMs: 5001 }], secret: "0123456789abcdef" } | tools.http[0].timeoutMs: must be <= 5000
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://a.example", method: GET }], secret: "0123456789abcdef" } | tools.http[0].method: unknown field
-            tools: { http: [{ name: x, description: d, parameters: { type: object }, url: "https://a.example" }] } | tools.secret: required when http tools are configured (it signs their requests)
-            tools: { http: "x", secret: "0123456789abcdef" }        | tools.http: must be a list
-            tools: { http: [7], secret: "0123456789abcdef" }        | tools.http[0]: must be a mapping
-            tools: { phrases: { filler: "" } }                     | tools.phrases.filler: must not be blank
-            tools: { phrases: { hello: "Hi" } }                    | tools.phrases.hello: unknown field
-            gather: { finishOnKey: "#" }                           | gather.maxDigits: required
-            gather: { maxDigits: 0 }                               | gather.maxDigits: must be >= 1
-            gather: { maxDigits: 65 }                              | gather.maxDigits: must be <= 64
-            gather: { maxDigits: 4, finishOnKey: "0" }             | gather.finishOnKey: must be "#", "*" or "" (no finish key)
-            gather: { maxDigits: 4, finishOnKey: 1 }               | gather.finishOnKey: must be "#", "*" or "" (no finish key)
-            gather: { maxDigits: 4, timeoutMs: 999 }               | gather.timeoutMs: must be >= 1000
-            gather: { maxDigits: 4, timeoutMs: 30001 }             | gather.timeoutMs: must be <= 30000
-            gather: { maxDigits: 4, digits: 3 }                    | gather.digits: unknown field
-            gather: true                                           | gather: must be a mapping
-            """)
+    @MethodSource("problems")
     void reportsEachProblemWithItsFieldPath(String yaml, String error) {
         assertThat(errorsOf(yaml)).containsExactly("tenants[0]." + error);
     }

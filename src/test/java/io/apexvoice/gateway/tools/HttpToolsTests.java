@@ -238,8 +238,8 @@ class HttpToolsTests {
             http.append("      - { name: %s, description: \"%s\", parameters: %s, url: \"%s/%s\" }\n"
                     .formatted(path.replace('-', '_'), description, schema, base, path));
         }
-        http.append("      - { name: silent, description: d, parameters: { type: object }, url: \"http://127.0.0.1:%d/\","
-                .formatted(silent.port()) + " timeoutMs: 300 }\n");
+        http.append("      - { name: silent, description: d, parameters: { type: object }, "
+                + "url: \"http://127.0.0.1:%d/\", timeoutMs: 300 }\n".formatted(silent.port()));
         return parse(http.toString());
     }
 

@@ -139,8 +139,11 @@ class FirestoreTenantDirectoryTests {
                 """));
         TenantDocuments.putTenant(db, acme, fields);
         Map<String, Object> broken = new HashMap<>(TenantDocuments.tenant("Hi.", false, "+14155550101"));
-        broken.putAll(TenantDocuments.yaml("tools: { endCall: true, http: [{ name: x, description: d, "
-                + "parameters: { type: object }, url: \"http://tools.example.com/x\" }], secret: \"0123456789abcdef\" }"));
+        broken.putAll(TenantDocuments.yaml("""
+                tools:
+                  secret: "0123456789abcdef"
+                  http: [{ name: x, description: d, parameters: { type: object }, url: "http://tools.example.com/x" }]
+                """));
         TenantDocuments.putTenant(db, globex, broken);
         FirestoreTenantSource source = new FirestoreTenantSource(db, TIMEOUT);
 
