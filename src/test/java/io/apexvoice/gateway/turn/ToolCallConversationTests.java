@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.turn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -112,7 +113,7 @@ class ToolCallConversationTests {
         FIXTURE.groq().configure(s -> s.withDelays(50, 20).withRules(List.of(
                 GroqSimulator.Rule.calling("order", LOOKUP),
                 new GroqSimulator.Rule("order", ANSWER).afterToolResult("shipped"),
-                new GroqSimulator.Rule("person", "Let me find someone for you.", List.of(HAND_OFF), null))));
+                new GroqSimulator.Rule("person", "Let me find someone for you.", List.of(HAND_OFF, LOOKUP), null))));
         tools.reset();
     }
 
@@ -212,9 +213,10 @@ class ToolCallConversationTests {
     }
 
     @Test
-    void aToolThatHandsTheCallOffEndsTheReplyWithoutAskingTheModelAgain() {
+    void aToolThatHandsTheCallOffEndsTheReplyWithoutRunningTheNextCallOrAskingTheModelAgain() {
         tools.answer("hand_off", invocation -> CompletableFuture.completedFuture(
                 ToolOutcome.handedOff("transfer under way")));
+        tools.answer("lookup_order", invocation -> CompletableFuture.completedFuture(ToolOutcome.ok(SHIPPED)));
 
         CallResult call = finished(CALLER.start(FIXTURE.call(port, CallerScript.of(waitForAgent(),
                 new ScriptStep.Say("a person please"), waitForAgent(), new ScriptStep.Hangup())).build()));
@@ -225,7 +227,31 @@ class ToolCallConversationTests {
         assertThat(FIXTURE.groq().recentRequests()).hasSize(1);
         assertThat(reply(call)).isEqualTo("Let me find someone for you.");
         assertThat(record(call, r -> !r.toolCalls().isEmpty()).toolCalls())
-                .extracting(CallRecord.ToolCallEntry::outcome).containsExactly("ok");
+                .extracting(CallRecord.ToolCallEntry::name, CallRecord.ToolCallEntry::outcome)
+                .containsExactly(tuple("hand_off", "ok"), tuple("lookup_order", "cancelled"));
+    }
+
+    @Test
+    void afterTheLastToolRoundTheModelIsAskedOnceMoreWithoutTools() {
+        FIXTURE.groq().configure(s -> s.withRules(List.of(GroqSimulator.Rule.calling("keep checking", LOOKUP),
+                new GroqSimulator.Rule("keep checking", "", List.of(LOOKUP), "pending"))));
+        tools.answer("lookup_order", invocation -> CompletableFuture.completedFuture(
+                ToolOutcome.ok("{\"status\":\"pending\"}")));
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        CompletableFuture<CallReport> running = CALLER.start(untilCue("keep checking", answered));
+
+        answerHeard(answered, 4);
+        CallResult call = finished(running);
+
+        assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(tools.invocations).hasSize(3);
+        List<JsonNode> sent = FIXTURE.groq().recentRequests();
+        assertThat(sent.subList(0, 3)).allSatisfy(request -> assertThat(request.path("tools")).hasSize(2));
+        assertThat(sent.get(3).has("tools")).as("tools no longer offered").isFalse();
+        assertThat(sent.get(3).has("tool_choice")).isFalse();
+        assertThat(roles(sent.get(3))).containsExactly("system", "assistant", "user", "assistant", "tool",
+                "assistant", "tool", "assistant", "tool");
+        assertThat(reply(call)).startsWith("You said: Keep checking");
     }
 
     // --- helpers
