@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Holds a caller's {@link TokenSink} to its contract, for adapters: empty deltas are skipped, only the first of
  * complete / tool calls / fail / {@link #cancel()} counts, nothing is delivered after it. A delivery and a cancel
  * exclude each other, so once {@code cancel()} returns no callback is running or will run. A sink that throws is
- * closed (its {@link #done()} fails with what it threw) and {@link #isOpen()} turns false, so the owner can stop the request.
+ * closed (its {@link #done()} fails with what it threw) and {@link #isOpen()} turns false, so the owner can stop the
+ * request.
  */
 public final class ReplySinkGuard {
 

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code conversation-turn} step: the history the LLM request carries, and the tenant's tools it offers. When this process knows what the turn's
- * session write will produce, the request is built from that at once (synchronous step) and the reply's sentences
- * later wait for the write in a {@link SessionGate}; otherwise the step goes on once the write has answered, on the
+ * {@code conversation-turn} step: the history the LLM request carries, and the tenant's tools it offers. When this
+ * process knows what the turn's session write will produce, the request is built from that at once (synchronous step)
+ * and the reply's sentences later wait for the write in a {@link SessionGate}; otherwise the step goes on once the write has answered, on the
  * call's event loop. A session that turned out to be gone, or a write Redis could not answer, ends in the fallback
  * phrase ({@code session_lost}, {@code session_unavailable}); a call that has ended stops the route.
  */

@@ -19,7 +19,8 @@ import java.util.List;
  * data: {"choices":[], "usage":{…}}              → usage  (the include_usage chunk; no choices[0])
  * data: {"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function",
  *        "function":{"name":"lookup","arguments":""}}]}}]}  → toolCalls [ToolCallDelta(0, call_1, lookup, "")]
- * data: {…"tool_calls":[{"index":0,"function":{"arguments":"{\"a\""}}]…}    → toolCalls [(0, null, null, "{\"a\"")]
+ * data: {…"tool_calls":[{"index":0,"function":{"arguments":"{\"a\""}}]…}
+ *                                                → toolCalls [(0, null, null, "{\"a\"")]
  * data: not JSON                                 → {@link Malformed}
  * </pre>
  *
