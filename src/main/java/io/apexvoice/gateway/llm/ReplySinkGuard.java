@@ -1,5 +1,6 @@
 package io.apexvoice.gateway.llm;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -7,9 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds a caller's {@link TokenSink} to its contract, for adapters: empty deltas are skipped, only the first of
- * complete / fail / {@link #cancel()} counts, nothing is delivered after it. A delivery and a cancel exclude each
- * other, so once {@code cancel()} returns no callback is running or will run. A sink that throws is closed (its
- * {@link #done()} fails with what it threw) and {@link #isOpen()} turns false, so the owner can stop the request.
+ * complete / tool calls / fail / {@link #cancel()} counts, nothing is delivered after it. A delivery and a cancel
+ * exclude each other, so once {@code cancel()} returns no callback is running or will run. A sink that throws is
+ * closed (its {@link #done()} fails with what it threw) and {@link #isOpen()} turns false, so the owner can stop the
+ * request.
  */
 public final class ReplySinkGuard {
 
@@ -49,6 +51,14 @@ public final class ReplySinkGuard {
      */
     public boolean complete(LlmUsage usage, Runnable accounting) {
         return end(accounting, () -> target.onComplete(usage), null, () -> done.complete(null));
+    }
+
+    /**
+     * @param accounting as for {@link #complete}
+     * @return true when this delivered the calls; false when the sink was already closed
+     */
+    public boolean toolCalls(List<ToolCall> calls, LlmUsage usage, Runnable accounting) {
+        return end(accounting, () -> target.onToolCalls(calls, usage), null, () -> done.complete(null));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.apexvoice.gateway.media;
 
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.records.CallRecord;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.tenants.Tenant;
@@ -135,6 +136,11 @@ public final class CallRuntime implements SttListener {
     /** A latency measured in this call ({@code turn}: final transcript → first agent audio), kept for its record. */
     public void recordLatency(String name, Duration latency) {
         transcript.recordLatency(name, latency);
+    }
+
+    /** One function call of the agent in this call, kept for its record. */
+    public void recordToolCall(CallRecord.ToolCallEntry call) {
+        transcript.recordToolCall(call);
     }
 
     void audio(byte[] mulaw) {

@@ -17,18 +17,22 @@ import org.slf4j.LoggerFactory;
  * the previous into the history), a barge-in's cut, the call's last words at shutdown, and the whole transcript with
  * the latencies measured in the call, for its record. A reply is remembered as far as it was voiced (sentences whose
  * speech failed are left out: the caller did not hear them); once a barge-in or the last words cut it, only the
- * sentences whose marks came back as played, flagged interrupted. Closed replies also join the session history.
+ * sentences whose marks came back as played, flagged interrupted. Closed replies also join the session history. The
+ * agent's tool calls are kept for the record too.
  * <p>Thread-safe: replies start on the call's event loop; the last words and the call's end come from other threads.
  */
 final class CallTranscript {
 
     private static final Logger log = LoggerFactory.getLogger(CallTranscript.class);
+    /** Most tool calls one call's record keeps. */
+    static final int MAX_TOOL_CALLS = 200;
 
     private final CallRuntime call;
     private final Playback playback;
     private final CallServices services;
     private final List<Turn> turns = new ArrayList<>();
     private final LatencySamples latencies = new LatencySamples();
+    private final List<CallRecord.ToolCallEntry> toolCalls = new ArrayList<>();
     private SentencePlayer reply;
     private boolean replyInterrupted;
     private volatile boolean lastWords;
@@ -157,9 +161,20 @@ final class CallTranscript {
         latencies.add(name, latency);
     }
 
-    /** The call record with this call's turns and latencies. */
+    /** Keeps one tool call for the record (at most {@link #MAX_TOOL_CALLS} per call; later ones are dropped). */
+    synchronized void recordToolCall(CallRecord.ToolCallEntry call) {
+        if (toolCalls.size() < MAX_TOOL_CALLS) {
+            toolCalls.add(call);
+        }
+    }
+
+    /** The call record with this call's turns, latencies and tool calls. */
     CallRecord applyTo(CallRecord record) {
-        return latencies.applyTo(record.withTurns(turns()));
+        List<CallRecord.ToolCallEntry> calls;
+        synchronized (this) {
+            calls = List.copyOf(toolCalls);
+        }
+        return latencies.applyTo(record.withTurns(turns())).withToolCalls(calls);
     }
 
     synchronized List<Turn> turns() {

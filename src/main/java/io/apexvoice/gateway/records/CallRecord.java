@@ -36,11 +36,12 @@ import java.util.TreeMap;
  * @param createdAt     when the record was created
  * @param updatedAt     latest change
  * @param endedAt       when the call ended; null while it is live
+ * @param toolCalls     the functions the agent called during the call, in order
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CallRecord(String callSid, String tenant, String direction, String from, String to, String status,
                          List<StatusEvent> statusHistory, List<Turn> turns, Map<String, Double> latencies,
-                         String createdAt, String updatedAt, String endedAt) {
+                         String createdAt, String updatedAt, String endedAt, List<ToolCallEntry> toolCalls) {
 
     /** Twilio statuses after which a call never changes status again. */
     public static final Set<String> TERMINAL_STATUSES = Set.of("completed", "busy", "no-answer", "failed", "canceled");
@@ -60,6 +61,44 @@ public record CallRecord(String callSid, String tenant, String direction, String
         }
     }
 
+    /**
+     * One function call of the agent.
+     *
+     * @param name       the function the model called
+     * @param arguments  the arguments as the model wrote them, cut to {@value #MAX_ARGUMENT_BYTES} bytes of UTF-8
+     * @param outcome    how it ended ({@code ok}, {@code failed}, {@code timeout}, {@code refused},
+     *                   {@code unknown_tool}, {@code cancelled})
+     * @param durationMs from the start of the call to its outcome
+     * @param at         when it started, ISO-8601
+     */
+    public record ToolCallEntry(String name, String arguments, String outcome, long durationMs, String at) {
+
+        public static final int MAX_ARGUMENT_BYTES = 1024;
+
+        public ToolCallEntry {
+            requireText(name, "name");
+            requireText(outcome, "outcome");
+            Objects.requireNonNull(at, "at");
+            arguments = cut(arguments == null ? "" : arguments);
+        }
+
+        /** The longest prefix of {@code text} within {@link #MAX_ARGUMENT_BYTES} bytes, never half a character. */
+        private static String cut(String text) {
+            int bytes = 0;
+            int end = 0;
+            while (end < text.length()) {
+                int codePoint = text.codePointAt(end);
+                int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+                if (bytes + size > MAX_ARGUMENT_BYTES) {
+                    return text.substring(0, end);
+                }
+                bytes += size;
+                end += Character.charCount(codePoint);
+            }
+            return text;
+        }
+    }
+
     public CallRecord {
         if (!CallSid.isValid(callSid) || !TenantId.isValid(tenant)) {
             throw new IllegalArgumentException("call record needs a valid callSid and tenant");
@@ -71,6 +110,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
         statusHistory = List.copyOf(history);
         turns = turns == null ? List.of() : List.copyOf(turns);
         latencies = Collections.unmodifiableMap(new TreeMap<>(latencies == null ? Map.of() : latencies));
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
     }
 
     /** Input: a call as first seen (webhook or dispatch); output: a record with no history, turns or latencies. */
@@ -78,7 +118,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
                                      String initialStatus, Instant at) {
         String now = at.toString();
         return new CallRecord(callSid.value(), tenant.value(), direction, from, to, initialStatus, List.of(), List.of(),
-                Map.of(), now, now, null);
+                Map.of(), now, now, null, List.of());
     }
 
     /** Output: a placeholder for a call known only by its SID (a status callback that arrived first). */
@@ -123,13 +163,19 @@ public record CallRecord(String callSid, String tenant, String direction, String
         history.add(new StatusEvent(status, sequenceNumber, at.toString()));
         history.sort(Comparator.comparingLong(StatusEvent::sequenceNumber));
         return new CallRecord(callSid, tenant, direction, from, to, currentStatus(history, this.status), history, turns,
-                latencies, createdAt, later(updatedAt, at), endedAt);
+                latencies, createdAt, later(updatedAt, at), endedAt, toolCalls);
     }
 
     /** Output: this record with its transcript replaced by {@code newTurns}. */
     public CallRecord withTurns(List<Turn> newTurns) {
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, newTurns, latencies,
-                createdAt, updatedAt, endedAt);
+                createdAt, updatedAt, endedAt, toolCalls);
+    }
+
+    /** Output: this record with its tool calls replaced by {@code calls}. */
+    public CallRecord withToolCalls(List<ToolCallEntry> calls) {
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies,
+                createdAt, updatedAt, endedAt, calls);
     }
 
     /** Output: this record with latency figure {@code name} set to {@code ms} (replacing an earlier value). */
@@ -138,7 +184,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
         Map<String, Double> figures = new TreeMap<>(latencies);
         figures.put(name, ms);
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, figures, createdAt,
-                updatedAt, endedAt);
+                updatedAt, endedAt, toolCalls);
     }
 
     /** Output: this record marked ended at {@code at}; an already ended record keeps its first end time. */
@@ -147,14 +193,14 @@ public record CallRecord(String callSid, String tenant, String direction, String
             return this;
         }
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
-                later(updatedAt, at), at.toString());
+                later(updatedAt, at), at.toString(), toolCalls);
     }
 
     /** Output: this record with {@code updatedAt} advanced to {@code at} if later (stores stamp each change). */
     public CallRecord touched(Instant at) {
         String updated = later(updatedAt, at);
         return updated.equals(updatedAt) ? this : new CallRecord(callSid, tenant, direction, from, to, status,
-                statusHistory, turns, latencies, createdAt, updated, endedAt);
+                statusHistory, turns, latencies, createdAt, updated, endedAt, toolCalls);
     }
 
     /**
@@ -172,7 +218,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
         String created = Instant.parse(initial.createdAt()).isBefore(Instant.parse(createdAt)) ? initial.createdAt() : createdAt;
         String current = status != null ? status : initial.status();
         return new CallRecord(callSid, tenant, initial.direction(), initial.from(), initial.to(), current,
-                statusHistory, turns, latencies, created, updatedAt, endedAt);
+                statusHistory, turns, latencies, created, updatedAt, endedAt, toolCalls);
     }
 
     /** Output: the highest terminal status if any (a started-as-terminal status counts), else the latest one. */

@@ -24,7 +24,8 @@ import org.apache.camel.spi.Synchronization;
  * through the LLM circuit breaker, the reply's LLM stream) and the exactly-once end of each. The steps are async
  * processors; none waits on a thread: {@link #after} goes on with the route when a future completes, {@link #park}
  * and {@link #finish} when the reply's last step ends, whichever way it ends first.
- * <p>Permits go back when the LLM stream ends, with the outcome the AIMD limiter learns from; the exchange's
+ * <p>Permits go back when the reply's LLM stream ends (its last one, when tool rounds ask the model again: see
+ * {@link StreamedReply}), with the outcome the AIMD limiter learns from; the exchange's
  * completion ({@link Synchronization}) gives back whatever is still held, once, and cancels a stream still running,
  * so nothing leaks whatever way the turn ends. As the publisher's {@link AsyncCallback} it reports the exchange's end.
  * <p>Thread-safe: futures complete on any thread.

@@ -13,10 +13,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param minSentenceChars  later sentences shorter than this are merged with the next before synthesis
  * @param flushAfter        text without punctuation for this long is cut at a word boundary and spoken
  * @param circuitBreaker    the LLM circuit breaker ({@code apex.turn.circuit-breaker.*})
+ * @param fillerAfter       while the agent's tool calls run longer than this, the caller hears the tenant's filler
+ *                          phrase (once per turn); {@code 0} = never [700 ms]
+ * @param maxToolRounds     rounds of tool calls one reply may make; after the last the model is asked once more
+ *                          without tools; {@code 0} = no tools are offered at all [3]
  */
 @ConfigurationProperties("apex.turn")
 public record TurnProperties(Duration budget, Duration tenantWait, int minSentenceChars, Duration flushAfter,
-        CircuitBreakerSettings circuitBreaker) {
+        CircuitBreakerSettings circuitBreaker, Duration fillerAfter, Integer maxToolRounds) {
 
     public TurnProperties {
         budget = budget == null ? Duration.ofSeconds(8) : budget;
@@ -25,5 +29,10 @@ public record TurnProperties(Duration budget, Duration tenantWait, int minSenten
         flushAfter = flushAfter == null ? Duration.ofMillis(800) : flushAfter;
         circuitBreaker = circuitBreaker == null ? CircuitBreakerSettings.openFor(Duration.ofSeconds(30))
                 : circuitBreaker;
+        fillerAfter = fillerAfter == null ? Duration.ofMillis(700) : fillerAfter;
+        maxToolRounds = maxToolRounds == null ? 3 : maxToolRounds;
+        if (fillerAfter.isNegative() || maxToolRounds < 0) {
+            throw new IllegalArgumentException("apex.turn.filler-after and apex.turn.max-tool-rounds must be >= 0");
+        }
     }
 }

@@ -64,6 +64,11 @@ public final class MediaPlaneFixtures {
             return MediaPlaneFixture.AUTH_TOKEN;
         }
 
+        /** The tenant's API key (records API, campaigns API). */
+        public String apiKey() {
+            return MediaPlaneFixture.API_KEY;
+        }
+
         public GroqSimulator groq() {
             return fixture.groq;
         }

@@ -111,8 +111,37 @@ class CallRecordTests {
     void roundTripsThroughAPlainObjectMapper() throws Exception {
         ObjectMapper json = new ObjectMapper();
         CallRecord record = started().withStatus("completed", 7, T0.plusSeconds(5))
-                .withTurns(List.of(Turn.user("Hi"))).withLatency("turnMs", 500).ended(T0.plusSeconds(5));
+                .withTurns(List.of(Turn.user("Hi"))).withLatency("turnMs", 500).ended(T0.plusSeconds(5))
+                .withToolCalls(List.of(new CallRecord.ToolCallEntry("lookup_order", "{\"order\":\"42\"}", "ok", 812,
+                        T0.plusSeconds(2).toString())));
 
         assertThat(json.readValue(json.writeValueAsString(record), CallRecord.class)).isEqualTo(record);
+        assertThat(json.readTree(json.writeValueAsString(record)).path("toolCalls").get(0).toString())
+                .isEqualTo("{\"name\":\"lookup_order\",\"arguments\":\"{\\\"order\\\":\\\"42\\\"}\",\"outcome\":\"ok\","
+                        + "\"durationMs\":812,\"at\":\"2025-01-01T10:00:02Z\"}");
+    }
+
+    @Test
+    void readsARecordWrittenBeforeToolCallsExistedAsHavingNone() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String old = json.writeValueAsString(started()).replace(",\"toolCalls\":[]", "");
+
+        assertThat(old).doesNotContain("toolCalls");
+        assertThat(json.readValue(old, CallRecord.class).toolCalls()).isEmpty();
+    }
+
+    @Test
+    void keepsToolCallsAcrossStatusUpdatesAndCutsArgumentsToOneKilobyteOfWholeCharacters() {
+        String arguments = "{\"note\":\"" + "é".repeat(600) + "\"}";
+        CallRecord.ToolCallEntry entry = new CallRecord.ToolCallEntry("lookup", arguments, "timeout", 5000,
+                T0.toString());
+
+        assertThat(entry.arguments().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(CallRecord.ToolCallEntry.MAX_ARGUMENT_BYTES).isGreaterThan(1020);
+        assertThat(arguments).startsWith(entry.arguments());
+        assertThat(new CallRecord.ToolCallEntry("lookup", "{}", "ok", 1, T0.toString()).arguments()).isEqualTo("{}");
+        CallRecord record = started().withToolCalls(List.of(entry)).withStatus("completed", 3, T0.plusSeconds(9))
+                .withTurns(List.of(Turn.user("Hi"))).ended(T0.plusSeconds(9));
+        assertThat(record.toolCalls()).containsExactly(entry);
     }
 }

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.providers.groq;
 
 import io.apexvoice.gateway.llm.LlmUsage;
+import io.apexvoice.gateway.llm.ToolCall;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,12 +10,15 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One HTTP exchange of a {@link GroqReply}, started and called back on the reply's Vert.x context:
  * <pre>
  * 2xx   body buffers → {@link SseDecoder} → {@link GroqChunk}: content → listener.content at once;
  *       usage kept; [DONE] (or the body's end after a finish_reason) → listener.completed(usage)
+ *       tool_calls deltas assembled ({@link GroqToolCalls}); at the end after finish_reason tool_calls
+ *       → listener.toolCalls(calls, usage), or failed(broken) when a call lacks its id or name or there is none
  * else  the error body is read → listener.failed({@link GroqProblem#status})
  * connect failure, reset, malformed chunk, error event, end before [DONE] → listener.failed(broken)
  * no byte for stallTimeout (headers included) → request reset, listener.failed(stalled)
@@ -28,6 +32,8 @@ final class GroqAttempt {
 
         void completed(LlmUsage usage);
 
+        void toolCalls(List<ToolCall> calls, LlmUsage usage);
+
         void failed(GroqProblem problem);
     }
 
@@ -36,6 +42,7 @@ final class GroqAttempt {
     private final GroqMessages messages;
     private final Listener listener;
     private final SseDecoder decoder = new SseDecoder(this::onEvent);
+    private final GroqToolCalls toolCalls = new GroqToolCalls();
 
     private HttpClientRequest http;
     private boolean over;
@@ -142,6 +149,12 @@ final class GroqAttempt {
         if (chunk.finishReason() != null) {
             finishReason = chunk.finishReason();
         }
+        try {
+            chunk.toolCalls().forEach(toolCalls::add);
+        } catch (GroqToolCalls.Malformed e) {
+            fail(GroqProblem.broken(e.getMessage()));
+            return;
+        }
         if (!chunk.content().isEmpty()) {
             listener.content(chunk.content());
         }
@@ -176,10 +189,24 @@ final class GroqAttempt {
     }
 
     private void complete() {
-        if (!over) {
-            over = true;
-            vertx.cancelTimer(stallTimer);
-            http = null;
+        if (over) {
+            return;
+        }
+        List<ToolCall> calls = null;
+        if ("tool_calls".equals(finishReason)) {
+            try {
+                calls = toolCalls.assembled();
+            } catch (GroqToolCalls.Malformed e) {
+                fail(GroqProblem.broken(e.getMessage()));
+                return;
+            }
+        }
+        over = true;
+        vertx.cancelTimer(stallTimer);
+        http = null;
+        if (calls != null) {
+            listener.toolCalls(calls, usage);
+        } else {
             listener.completed(usage);
         }
     }

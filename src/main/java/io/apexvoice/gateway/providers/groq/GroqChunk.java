@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apexvoice.gateway.llm.LlmUsage;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What one server-sent event of a Groq completion stream means (PROTOCOLS §5.2):
@@ -15,6 +17,10 @@ import io.apexvoice.gateway.llm.LlmUsage;
  * data: {"choices":[{"delta":{"content":"Hi"}}]} → content "Hi"   (null / missing / "" → content "")
  * data: {"choices":[{…"finish_reason":"stop"}], "x_groq":{"usage":{…}}} → finishReason, usage
  * data: {"choices":[], "usage":{…}}              → usage  (the include_usage chunk; no choices[0])
+ * data: {"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function",
+ *        "function":{"name":"lookup","arguments":""}}]}}]}  → toolCalls [ToolCallDelta(0, call_1, lookup, "")]
+ * data: {…"tool_calls":[{"index":0,"function":{"arguments":"{\"a\""}}]…}
+ *                                                → toolCalls [(0, null, null, "{\"a\"")]
  * data: not JSON                                 → {@link Malformed}
  * </pre>
  *
@@ -22,8 +28,22 @@ import io.apexvoice.gateway.llm.LlmUsage;
  * @param usage        the usage this chunk reports ({@code usage}, else {@code x_groq.usage}); null when none
  * @param finishReason set on the last content chunk
  * @param error        the provider's error message; null unless this event is an error
+ * @param toolCalls    the delta's pieces of function calls, in the order sent (none for a text chunk)
  */
-record GroqChunk(boolean done, String content, LlmUsage usage, String finishReason, String error) {
+record GroqChunk(boolean done, String content, LlmUsage usage, String finishReason, String error,
+                 List<ToolCallDelta> toolCalls) {
+
+    /**
+     * One piece of a streamed function call: the first piece of a call carries its id and name, later ones only
+     * fragments of its arguments.
+     *
+     * @param index     which call of the response it belongs to
+     * @param id        the call's id; null when this piece does not carry it
+     * @param name      the function name; null when this piece does not carry it
+     * @param arguments the next fragment of the arguments' JSON text; "" when none
+     */
+    record ToolCallDelta(int index, String id, String name, String arguments) {
+    }
 
     /** The event's data is not JSON. */
     static final class Malformed extends RuntimeException {
@@ -33,7 +53,7 @@ record GroqChunk(boolean done, String content, LlmUsage usage, String finishReas
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final GroqChunk DONE = new GroqChunk(true, "", null, null, null);
+    private static final GroqChunk DONE = new GroqChunk(true, "", null, null, null, List.of());
 
     static GroqChunk of(SseDecoder.Event event) {
         if (!"error".equals(event.name()) && "[DONE]".equals(event.data().strip())) {
@@ -61,7 +81,27 @@ record GroqChunk(boolean done, String content, LlmUsage usage, String finishReas
         JsonNode content = choice.path("delta").path("content");
         JsonNode finish = choice.path("finish_reason");
         return new GroqChunk(false, content.isTextual() ? content.asText() : "", usage(json),
-                finish.isTextual() ? finish.asText() : null, null);
+                finish.isTextual() ? finish.asText() : null, null, toolCalls(choice.path("delta").path("tool_calls")));
+    }
+
+    private static List<ToolCallDelta> toolCalls(JsonNode calls) {
+        if (!calls.isArray() || calls.isEmpty()) {
+            return List.of();
+        }
+        List<ToolCallDelta> deltas = new ArrayList<>(calls.size());
+        for (JsonNode call : calls) {
+            if (!call.path("index").canConvertToInt()) {
+                throw new Malformed("tool call delta without an index");
+            }
+            JsonNode function = call.path("function");
+            deltas.add(new ToolCallDelta(call.path("index").asInt(), textOrNull(call.path("id")),
+                    textOrNull(function.path("name")), function.path("arguments").asText("")));
+        }
+        return deltas;
+    }
+
+    private static String textOrNull(JsonNode value) {
+        return value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
     }
 
     boolean isError() {
@@ -77,7 +117,7 @@ record GroqChunk(boolean done, String content, LlmUsage usage, String finishReas
     }
 
     private static GroqChunk error(String message) {
-        return new GroqChunk(false, "", null, null, message);
+        return new GroqChunk(false, "", null, null, message, List.of());
     }
 
     private static LlmUsage usage(JsonNode chunk) {

@@ -7,12 +7,14 @@ import io.apexvoice.gateway.llm.LlmSignals;
 import io.apexvoice.gateway.llm.LlmUsage;
 import io.apexvoice.gateway.llm.ReplySinkGuard;
 import io.apexvoice.gateway.llm.ReplyStream;
+import io.apexvoice.gateway.llm.ToolCall;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * content   → sink.onToken at once (the first one stops the deadline watch and is timed)
  * completed → sink.onComplete(usage), signals.succeeded()
+ * toolCalls → sink.onToolCalls(calls, usage), signals.succeeded() (counted {@code completed}: the provider answered)
  * failed    → signals.rateLimited(retry-after) on a 429; before any token and while the wait fits the
  *             deadline: a new attempt after the wait; else sink.onError
  * deadline reached with no token yet → the attempt is aborted, UNAVAILABLE
@@ -107,6 +110,13 @@ final class GroqReply implements ReplyStream, GroqAttempt.Listener {
         stop();
         signals.succeeded();
         sink.complete(usage, () -> metrics.completed(request.tenant()));
+    }
+
+    @Override
+    public void toolCalls(List<ToolCall> calls, LlmUsage usage) {
+        stop();
+        signals.succeeded();
+        sink.toolCalls(calls, usage, () -> metrics.completed(request.tenant()));
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.apexvoice.gateway.providers.groq;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.llm.LlmFailure;
 import io.apexvoice.gateway.llm.LlmMetrics;
 import io.apexvoice.gateway.llm.LlmRequest;
 import io.apexvoice.gateway.llm.LlmSignals;
@@ -11,6 +14,9 @@ import io.apexvoice.gateway.llm.ReplyGenerator;
 import io.apexvoice.gateway.llm.ReplySinkGuard;
 import io.apexvoice.gateway.llm.ReplyStream;
 import io.apexvoice.gateway.llm.TokenSink;
+import io.apexvoice.gateway.llm.ToolCall;
+import io.apexvoice.gateway.llm.ToolRound;
+import io.apexvoice.gateway.llm.ToolSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,6 +29,7 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -108,7 +115,13 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
     public ReplyStream stream(LlmRequest request, TokenSink sink) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
-        GroqReply.Exchange exchange = new GroqReply.Exchange(client(), requestOptions(), Buffer.buffer(body(request)),
+        String body;
+        try {
+            body = body(request);
+        } catch (IllegalArgumentException badTool) {
+            return refused(request, new ReplySinkGuard(sink), badTool.getMessage());
+        }
+        GroqReply.Exchange exchange = new GroqReply.Exchange(client(), requestOptions(), Buffer.buffer(body),
                 properties.stallTimeout(), messages);
         GroqReply reply = new GroqReply(vertx.getOrCreateContext(), exchange, request, new ReplySinkGuard(sink),
                 signals.get(), metrics, new GroqRetries(clock, request.deadline()));
@@ -116,9 +129,33 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
         return reply;
     }
 
+    /** A request that cannot be sent (a tool's parameters are not a JSON object): the reply fails, never sent. */
+    private ReplyStream refused(LlmRequest request, ReplySinkGuard sink, String why) {
+        LlmFailure failure = new LlmFailure(LlmFailure.Kind.REJECTED, LlmFailure.NO_STATUS, null, 0, why);
+        vertx.getOrCreateContext().runOnContext(v -> sink.fail(failure,
+                () -> metrics.failed(request.tenant(), failure.kind())));
+        return new ReplyStream() {
+            @Override
+            public void cancel() {
+                sink.cancel(() -> metrics.cancelled(request.tenant()));
+            }
+
+            @Override
+            public CompletableFuture<Void> done() {
+                return sink.done();
+            }
+        };
+    }
+
     /**
      * PROTOCOLS §5.1: the system prompt, then the history as user / assistant messages (turns without text, such
-     * as an assistant turn interrupted before a word was heard, are left out), streamed with usage.
+     * as an assistant turn interrupted before a word was heard, are left out), streamed with usage. With tools
+     * offered: {@code tools} ({@code {"type":"function","function":{name, description, parameters}}}) and
+     * {@code tool_choice: auto}; the reply's tool rounds follow the history, each as the assistant message with its
+     * {@code tool_calls} and one {@code tool} message per call. Without tools the body is exactly as it was before
+     * tools existed.
+     *
+     * @throws IllegalArgumentException when a tool's parameters are not a JSON object
      */
     String body(LlmRequest request) {
         ObjectNode body = JSON.createObjectNode().put("model", properties.model());
@@ -131,11 +168,52 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
                 messageList.addObject().put("role", turn.role().name()).put("content", turn.text());
             }
         }
+        request.toolRounds().forEach(round -> addRound(messageList, round));
         body.put("stream", true);
         body.put("max_completion_tokens", request.maxTokensOr(properties.maxTokens()));
         body.put("temperature", request.temperatureOr(properties.temperature()));
         body.putObject("stream_options").put("include_usage", true);
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (ToolSpec spec : request.tools()) {
+                ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+                function.put("name", spec.name()).put("description", spec.description());
+                function.set("parameters", parameters(spec));
+            }
+            body.put("tool_choice", "auto");
+        }
         return body.toString();
+    }
+
+    /** The assistant message that asked for the calls (content null when it said nothing), then each result. */
+    private static void addRound(ArrayNode messageList, ToolRound round) {
+        ObjectNode assistant = messageList.addObject().put("role", "assistant");
+        if (round.assistantText().isBlank()) {
+            assistant.putNull("content");
+        } else {
+            assistant.put("content", round.assistantText());
+        }
+        ArrayNode calls = assistant.putArray("tool_calls");
+        for (ToolCall call : round.calls()) {
+            calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
+                    .put("name", call.name()).put("arguments", call.arguments());
+        }
+        for (int i = 0; i < round.calls().size(); i++) {
+            messageList.addObject().put("role", "tool").put("tool_call_id", round.calls().get(i).id())
+                    .put("content", round.results().get(i));
+        }
+    }
+
+    private static JsonNode parameters(ToolSpec spec) {
+        try {
+            JsonNode schema = JSON.readTree(spec.parameters());
+            if (schema != null && schema.isObject()) {
+                return schema;
+            }
+        } catch (JsonProcessingException e) {
+            // reported below, without the parser's echo of the text
+        }
+        throw new IllegalArgumentException("tool " + spec.name() + ": parameters are not a JSON object");
     }
 
     /** The key goes only into its header. */

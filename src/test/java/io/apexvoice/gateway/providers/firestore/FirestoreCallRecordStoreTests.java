@@ -140,13 +140,17 @@ class FirestoreCallRecordStoreTests {
         store.createIfAbsent(CallRecord.started(acme, call, "inbound", "+1", "+2", "in-progress", T0));
         List<Turn> turns = List.of(Turn.assistant("Hello."), Turn.user("Hi, I need help."));
 
+        List<CallRecord.ToolCallEntry> tools = List.of(new CallRecord.ToolCallEntry("lookup_order",
+                "{\"order\":\"42\"}", "ok", 812, T0.plusSeconds(10).toString()));
+
         CallRecord ended = store.update(acme, call, r -> r.withTurns(turns).withLatency("turnP50", 410.5)
-                .withLatency("firstAudio", 250).ended(T0.plusSeconds(30)));
+                .withLatency("firstAudio", 250).withToolCalls(tools).ended(T0.plusSeconds(30)));
 
         CallRecord stored = store.find(acme, call).orElseThrow();
         assertThat(stored).isEqualTo(ended);
         assertThat(stored.turns()).isEqualTo(turns);
         assertThat(stored.latencies()).containsEntry("turnP50", 410.5).containsEntry("firstAudio", 250.0);
         assertThat(stored.endedAt()).isEqualTo(T0.plusSeconds(30).toString());
+        assertThat(stored.toolCalls()).isEqualTo(tools);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.apexvoice.gateway.llm.LlmUsage;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link GroqChunk}: what each kind of stream event means (PROTOCOLS §5.2). */
@@ -15,7 +16,21 @@ class GroqChunkTests {
     @Test
     void readsTheContentDelta() {
         assertThat(chunk("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Sure\"},\"finish_reason\":null}]}"))
-                .isEqualTo(new GroqChunk(false, "Sure", null, null, null));
+                .isEqualTo(new GroqChunk(false, "Sure", null, null, null, List.of()));
+    }
+
+    @Test
+    void readsToolCallDeltasWithTheirIndexIdNameAndArgumentFragments() {
+        GroqChunk first = chunk("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"\"}}]}}]}");
+        GroqChunk fragment = chunk("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":"
+                + "{\"arguments\":\"{\\\"a\\\"\"}}]}}]}");
+
+        assertThat(first.toolCalls()).containsExactly(new GroqChunk.ToolCallDelta(0, "call_1", "lookup", ""));
+        assertThat(first.content()).isEmpty();
+        assertThat(fragment.toolCalls()).containsExactly(new GroqChunk.ToolCallDelta(1, null, null, "{\"a\""));
+        assertThatThrownBy(() -> chunk("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"id\":\"x\"}]}}]}"))
+                .isInstanceOf(GroqChunk.Malformed.class);
     }
 
     @Test

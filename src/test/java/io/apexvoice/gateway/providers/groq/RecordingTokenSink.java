@@ -3,10 +3,14 @@ package io.apexvoice.gateway.providers.groq;
 import io.apexvoice.gateway.llm.LlmFailure;
 import io.apexvoice.gateway.llm.LlmUsage;
 import io.apexvoice.gateway.llm.TokenSink;
+import io.apexvoice.gateway.llm.ToolCall;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records every callback in order: {@code token:<delta>}, {@code complete}, {@code error:<KIND>}. */
+/**
+ * Records every callback in order: {@code token:<delta>}, {@code complete}, {@code tools:<name,name…>},
+ * {@code error:<KIND>}.
+ */
 final class RecordingTokenSink implements TokenSink {
 
     private final List<String> events = new CopyOnWriteArrayList<>();
@@ -14,6 +18,7 @@ final class RecordingTokenSink implements TokenSink {
     private final Runnable atFirstToken;
     private volatile LlmUsage usage;
     private volatile LlmFailure failure;
+    private volatile List<ToolCall> toolCalls = List.of();
 
     RecordingTokenSink() {
         this(() -> { });
@@ -40,6 +45,13 @@ final class RecordingTokenSink implements TokenSink {
     }
 
     @Override
+    public void onToolCalls(List<ToolCall> calls, LlmUsage reported) {
+        usage = reported;
+        toolCalls = List.copyOf(calls);
+        events.add("tools:" + String.join(",", calls.stream().map(ToolCall::name).toList()));
+    }
+
+    @Override
     public void onError(LlmFailure reported) {
         failure = reported;
         events.add("error:" + reported.kind());
@@ -59,6 +71,10 @@ final class RecordingTokenSink implements TokenSink {
 
     LlmUsage usage() {
         return usage;
+    }
+
+    List<ToolCall> toolCalls() {
+        return toolCalls;
     }
 
     LlmFailure failure() {
