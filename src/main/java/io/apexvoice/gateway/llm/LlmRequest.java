@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param tenant       for metrics
  * @param tools        the functions the model may call in this reply (none: a plain reply)
  * @param toolRounds   the tool use of this reply so far, sent after {@code history}: the model answers on from it
+ * @param mayCallTools false: {@code tools} are still described (providers refuse tool messages without them) but the
+ *                     model must answer in words ({@code tool_choice: none}), as after the last allowed round
  */
 public record LlmRequest(String systemPrompt, List<Turn> history, int maxTokens, double temperature,
-                         Instant deadline, TenantId tenant, List<ToolSpec> tools, List<ToolRound> toolRounds) {
+                         Instant deadline, TenantId tenant, List<ToolSpec> tools, List<ToolRound> toolRounds,
+                         boolean mayCallTools) {
 
     public static final int PROVIDER_DEFAULT_MAX_TOKENS = 0;
     public static final double PROVIDER_DEFAULT_TEMPERATURE = Double.NaN;
@@ -48,25 +51,33 @@ public record LlmRequest(String systemPrompt, List<Turn> history, int maxTokens,
     public static LlmRequest withProviderDefaults(String systemPrompt, List<Turn> history, Instant deadline,
                                                   TenantId tenant) {
         return new LlmRequest(systemPrompt, history, PROVIDER_DEFAULT_MAX_TOKENS, PROVIDER_DEFAULT_TEMPERATURE,
-                deadline, tenant, List.of(), List.of());
+                deadline, tenant, List.of(), List.of(), true);
     }
 
     /** A plain reply (no tools offered). */
     public LlmRequest(String systemPrompt, List<Turn> history, int maxTokens, double temperature, Instant deadline,
             TenantId tenant) {
-        this(systemPrompt, history, maxTokens, temperature, deadline, tenant, List.of(), List.of());
+        this(systemPrompt, history, maxTokens, temperature, deadline, tenant, List.of(), List.of(), true);
     }
 
     /** @return this request offering {@code offered} to the model */
     public LlmRequest withTools(List<ToolSpec> offered) {
-        return new LlmRequest(systemPrompt, history, maxTokens, temperature, deadline, tenant, offered, toolRounds);
+        return new LlmRequest(systemPrompt, history, maxTokens, temperature, deadline, tenant, offered, toolRounds,
+                mayCallTools);
     }
 
     /** @return this request with one more round of tool use, answered by {@code until} at the latest */
     public LlmRequest withToolRound(ToolRound round, Instant until) {
         List<ToolRound> rounds = new ArrayList<>(toolRounds);
         rounds.add(round);
-        return new LlmRequest(systemPrompt, history, maxTokens, temperature, until, tenant, tools, rounds);
+        return new LlmRequest(systemPrompt, history, maxTokens, temperature, until, tenant, tools, rounds,
+                mayCallTools);
+    }
+
+    /** @return this request with its tools still described but no more calls of them: the model answers in words */
+    public LlmRequest withoutToolCalls() {
+        return new LlmRequest(systemPrompt, history, maxTokens, temperature, deadline, tenant, tools, toolRounds,
+                false);
     }
 
     /** @return this request's budget, or {@code fallback} when it leaves it to the provider */

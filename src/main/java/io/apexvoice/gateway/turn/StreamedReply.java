@@ -207,7 +207,7 @@ class StreamedReply extends AsyncProcessorSupport {
             }
             ToolRound round = new ToolRound(before, calls, outcomes.stream().map(ToolOutcome::forModel).toList());
             LlmRequest next = request.withToolRound(round, Instant.now(clock).plus(properties.budget()));
-            ask(rounds >= properties.maxToolRounds() ? next.withTools(List.of()) : next);
+            ask(rounds >= properties.maxToolRounds() ? next.withoutToolCalls() : next);
         }
 
         @Override

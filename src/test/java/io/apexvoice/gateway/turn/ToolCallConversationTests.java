@@ -232,7 +232,7 @@ class ToolCallConversationTests {
     }
 
     @Test
-    void afterTheLastToolRoundTheModelIsAskedOnceMoreWithoutTools() {
+    void afterTheLastToolRoundTheModelMustAnswerInWords() {
         FIXTURE.groq().configure(s -> s.withRules(List.of(GroqSimulator.Rule.calling("keep checking", LOOKUP),
                 new GroqSimulator.Rule("keep checking", "", List.of(LOOKUP), "pending"))));
         tools.answer("lookup_order", invocation -> CompletableFuture.completedFuture(
@@ -246,9 +246,11 @@ class ToolCallConversationTests {
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(tools.invocations).hasSize(3);
         List<JsonNode> sent = FIXTURE.groq().recentRequests();
-        assertThat(sent.subList(0, 3)).allSatisfy(request -> assertThat(request.path("tools")).hasSize(2));
-        assertThat(sent.get(3).has("tools")).as("tools no longer offered").isFalse();
-        assertThat(sent.get(3).has("tool_choice")).isFalse();
+        assertThat(sent.subList(0, 4)).allSatisfy(request -> assertThat(request.path("tools")).hasSize(2));
+        assertThat(sent.subList(0, 3)).allSatisfy(request -> assertThat(request.path("tool_choice").asText())
+                .isEqualTo("auto"));
+        assertThat(sent.get(3).path("tool_choice").asText()).as("no more calls, tools still described")
+                .isEqualTo("none");
         assertThat(roles(sent.get(3))).containsExactly("system", "assistant", "user", "assistant", "tool",
                 "assistant", "tool", "assistant", "tool");
         assertThat(reply(call)).startsWith("You said: Keep checking");

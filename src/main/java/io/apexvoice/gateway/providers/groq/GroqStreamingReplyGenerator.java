@@ -151,7 +151,7 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
      * PROTOCOLS §5.1: the system prompt, then the history as user / assistant messages (turns without text, such
      * as an assistant turn interrupted before a word was heard, are left out), streamed with usage. With tools
      * offered: {@code tools} ({@code {"type":"function","function":{name, description, parameters}}}) and
-     * {@code tool_choice: auto}; the reply's tool rounds follow the history, each as the assistant message with its
+     * {@code tool_choice: auto} ({@code none} once no more calls are allowed); the reply's tool rounds follow the history, each as the assistant message with its
      * {@code tool_calls} and one {@code tool} message per call. Without tools the body is exactly as it was before
      * tools existed.
      *
@@ -180,7 +180,7 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
                 function.put("name", spec.name()).put("description", spec.description());
                 function.set("parameters", parameters(spec));
             }
-            body.put("tool_choice", "auto");
+            body.put("tool_choice", request.mayCallTools() ? "auto" : "none");
         }
         return body.toString();
     }
