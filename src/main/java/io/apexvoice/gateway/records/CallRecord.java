@@ -36,11 +36,15 @@ import java.util.TreeMap;
  * @param createdAt     when the record was created
  * @param updatedAt     latest change
  * @param endedAt       when the call ended; null while it is live
+ * @param answeredBy    Twilio's answering machine detection result ({@code human}, {@code machine_end_beep}, …);
+ *                      null for a call placed without detection
+ * @param voicemail     what was done about a machine or fax: {@code left} (the campaign's message was played to its
+ *                      end, then the call hung up) or {@code hung_up}; null otherwise
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CallRecord(String callSid, String tenant, String direction, String from, String to, String status,
                          List<StatusEvent> statusHistory, List<Turn> turns, Map<String, Double> latencies,
-                         String createdAt, String updatedAt, String endedAt) {
+                         String createdAt, String updatedAt, String endedAt, String answeredBy, String voicemail) {
 
     /** Twilio statuses after which a call never changes status again. */
     public static final Set<String> TERMINAL_STATUSES = Set.of("completed", "busy", "no-answer", "failed", "canceled");
@@ -78,7 +82,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
                                      String initialStatus, Instant at) {
         String now = at.toString();
         return new CallRecord(callSid.value(), tenant.value(), direction, from, to, initialStatus, List.of(), List.of(),
-                Map.of(), now, now, null);
+                Map.of(), now, now, null, null, null);
     }
 
     /** Output: a placeholder for a call known only by its SID (a status callback that arrived first). */
@@ -123,13 +127,13 @@ public record CallRecord(String callSid, String tenant, String direction, String
         history.add(new StatusEvent(status, sequenceNumber, at.toString()));
         history.sort(Comparator.comparingLong(StatusEvent::sequenceNumber));
         return new CallRecord(callSid, tenant, direction, from, to, currentStatus(history, this.status), history, turns,
-                latencies, createdAt, later(updatedAt, at), endedAt);
+                latencies, createdAt, later(updatedAt, at), endedAt, answeredBy, voicemail);
     }
 
     /** Output: this record with its transcript replaced by {@code newTurns}. */
     public CallRecord withTurns(List<Turn> newTurns) {
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, newTurns, latencies,
-                createdAt, updatedAt, endedAt);
+                createdAt, updatedAt, endedAt, answeredBy, voicemail);
     }
 
     /** Output: this record with latency figure {@code name} set to {@code ms} (replacing an earlier value). */
@@ -138,7 +142,21 @@ public record CallRecord(String callSid, String tenant, String direction, String
         Map<String, Double> figures = new TreeMap<>(latencies);
         figures.put(name, ms);
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, figures, createdAt,
-                updatedAt, endedAt);
+                updatedAt, endedAt, answeredBy, voicemail);
+    }
+
+    /** Output: this record with Twilio's answering machine detection result (a repeated result replaces it). */
+    public CallRecord withAnsweredBy(String result, Instant at) {
+        requireText(result, "answeredBy");
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
+                later(updatedAt, at), endedAt, result, voicemail);
+    }
+
+    /** Output: this record with what was done about a machine or fax ({@code left} or {@code hung_up}). */
+    public CallRecord withVoicemail(String outcome, Instant at) {
+        requireText(outcome, "voicemail");
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
+                later(updatedAt, at), endedAt, answeredBy, outcome);
     }
 
     /** Output: this record marked ended at {@code at}; an already ended record keeps its first end time. */
@@ -147,14 +165,14 @@ public record CallRecord(String callSid, String tenant, String direction, String
             return this;
         }
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
-                later(updatedAt, at), at.toString());
+                later(updatedAt, at), at.toString(), answeredBy, voicemail);
     }
 
     /** Output: this record with {@code updatedAt} advanced to {@code at} if later (stores stamp each change). */
     public CallRecord touched(Instant at) {
         String updated = later(updatedAt, at);
         return updated.equals(updatedAt) ? this : new CallRecord(callSid, tenant, direction, from, to, status,
-                statusHistory, turns, latencies, createdAt, updated, endedAt);
+                statusHistory, turns, latencies, createdAt, updated, endedAt, answeredBy, voicemail);
     }
 
     /**
@@ -172,7 +190,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
         String created = Instant.parse(initial.createdAt()).isBefore(Instant.parse(createdAt)) ? initial.createdAt() : createdAt;
         String current = status != null ? status : initial.status();
         return new CallRecord(callSid, tenant, initial.direction(), initial.from(), initial.to(), current,
-                statusHistory, turns, latencies, created, updatedAt, endedAt);
+                statusHistory, turns, latencies, created, updatedAt, endedAt, answeredBy, voicemail);
     }
 
     /** Output: the highest terminal status if any (a started-as-terminal status counts), else the latest one. */
