@@ -1,0 +1,286 @@
+package io.apexvoice.gateway.campaigns;
+
+import static io.apexvoice.gateway.testsupport.GatewayTestClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apexvoice.gateway.GatewayApplication;
+import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.call.TenantId;
+import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.media.ActiveCalls;
+import io.apexvoice.gateway.records.CallRecord;
+import io.apexvoice.gateway.records.CallRecordStore;
+import io.apexvoice.gateway.simulator.call.CallResult;
+import io.apexvoice.gateway.simulator.twilio.CallUpdate;
+import io.apexvoice.gateway.simulator.twilio.CreatedCall;
+import io.apexvoice.gateway.testsupport.Await;
+import io.apexvoice.gateway.testsupport.FreePorts;
+import io.apexvoice.gateway.testsupport.GatewayTestClient;
+import io.apexvoice.gateway.testsupport.RandomIds;
+import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Answering machine detection on campaign calls end to end (issue 15): the campaign API, the dispatcher, real Redis
+ * and the Twilio REST simulator, which places each call with the detection the create-call request asked for, lets
+ * the call simulator answer it as a person (who talks) or a voicemail box (which listens and records), and posts
+ * the signed {@code AnsweredBy} to the gateway's {@code twilio-amd-callback} route.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
+        properties = {"apex.campaigns.cps=20", "apex.campaigns.poll-interval=50",
+                "apex.campaigns.housekeeping-interval=100", "apex.campaigns.request-timeout=2s"})
+@ActiveProfiles("test")
+class VoicemailCampaignTests {
+
+    static final CampaignFixture FIXTURE = new CampaignFixture(1);
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String MESSAGE = "Hi {{name}}, this is Acme about your appointment, please call us back.";
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        FIXTURE.register(registry);
+    }
+
+    @Autowired
+    CallRecordStore records;
+    @Autowired
+    CampaignQueue queue;
+    @Autowired
+    Campaigns campaigns;
+    @Autowired
+    DispatchControl dispatch;
+    @Autowired
+    ActiveCalls activeCalls;
+    @Autowired
+    MeterRegistry meters;
+
+    @AfterAll
+    static void stop() {
+        FIXTURE.close();
+    }
+
+    @Test
+    void theVoicemailBoxGetsTheMessageWithTheContactsNameAndThePersonTheConversation() {
+        String machine = "+14155551001";
+        String person = "+14155551002";
+        FIXTURE.twilio.configure(s -> s.withAnswer("answered", 1, 50).withAnsweredBy(machine, "machine_end_beep")
+                .withAmd("human", 2500));
+        double beepsBefore = amdResults("machine_end_beep");
+
+        String campaign = FIXTURE.create(0, campaign(List.of(machine, person), List.of("Ann", "Bob"), "leave"));
+
+        Await.until(WAIT, () -> FIXTURE.progress(0, campaign).get("completed") == 2
+                && progress(campaign).path("voicemailLeft").asLong() == 1, "both calls over, the message left");
+        CreatedCall voicemail = call(machine);
+        CreatedCall conversation = call(person);
+        String rendered = "Hi Ann, this is Acme about your appointment, please call us back.";
+
+        assertThat(voicemail.answeredBy()).isEqualTo("machine_end_beep");
+        assertThat(FIXTURE.azure.requestsFor(rendered)).as("the message with the contact's name").isPositive();
+        assertThat(voicemail.result().agent().marksPlayed()).as(voicemail.result().toText()).isPositive();
+        assertThat(voicemail.result().agent().playedMillis()).as("the machine recorded at least the message")
+                .isGreaterThanOrEqualTo(70L * rendered.length());
+        assertThat(voicemail.updates()).as("hung up through REST").extracting(CallUpdate::status)
+                .containsExactly("completed");
+        assertThat(voicemail.result().outcome()).isEqualTo(CallResult.Outcome.ENDED);
+        assertThat(voicemail.status()).isEqualTo("completed");
+        CallRecord voicemailRecord = record(voicemail);
+        assertThat(voicemailRecord.answeredBy()).isEqualTo("machine_end_beep");
+        assertThat(voicemailRecord.voicemail()).isEqualTo("left");
+        assertThat(voicemailRecord.status()).isEqualTo("completed");
+
+        assertThat(conversation.answeredBy()).isEqualTo("human");
+        assertThat(conversation.updates()).as("no REST update: the person hung up").isEmpty();
+        assertThat(conversation.result().outcome()).as(conversation.result().toText())
+                .isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(FIXTURE.azure.requestsFor(rendered.replace("Ann", "Bob"))).isZero();
+        CallRecord conversationRecord = record(conversation);
+        assertThat(conversationRecord.answeredBy()).isEqualTo("human");
+        assertThat(conversationRecord.voicemail()).isNull();
+        assertThat(conversationRecord.turns()).extracting(Turn::role)
+                .containsSubsequence(Turn.Role.assistant, Turn.Role.user, Turn.Role.assistant, Turn.Role.user);
+
+        JsonNode progress = progress(campaign);
+        assertThat(progress.path("voicemail").path("policy").asText()).isEqualTo("leave");
+        assertThat(counters(progress)).containsEntry("answeredHuman", 1L).containsEntry("answeredMachine", 1L)
+                .containsEntry("voicemailLeft", 1L).containsEntry("machineHungUp", 0L).containsEntry("fax", 0L);
+        assertThat(amdResults("machine_end_beep") - beepsBefore).isEqualTo(1.0);
+    }
+
+    @Test
+    void policyHangupHangsUpOnTheMachineWithoutTheMessage() {
+        String machine = "+14155551011";
+        FIXTURE.twilio.configure(s -> s.withAnswer("answered", 1, 50).withAnsweredBy(machine, "machine_end_silence")
+                .withAmd("human", 1500));
+
+        String campaign = FIXTURE.create(0, campaign(List.of(machine), List.of("Dee"), "hangup"));
+
+        Await.until(WAIT, () -> FIXTURE.progress(0, campaign).get("completed") == 1
+                && progress(campaign).path("machineHungUp").asLong() == 1, "the call hung up");
+        CreatedCall call = call(machine);
+        assertThat(call.answeredBy()).isEqualTo("machine_end_silence");
+        assertThat(call.updates()).extracting(CallUpdate::status).containsExactly("completed");
+        assertThat(call.result().outcome()).isEqualTo(CallResult.Outcome.ENDED);
+        assertThat(FIXTURE.azure.requestsFor(MESSAGE.replace("{{name}}", "Dee"))).isZero();
+        assertThat(record(call).voicemail()).isEqualTo("hung_up");
+        assertThat(counters(progress(campaign))).containsEntry("answeredMachine", 1L)
+                .containsEntry("machineHungUp", 1L).containsEntry("voicemailLeft", 0L);
+    }
+
+    @Test
+    void rejectsUnsignedAndIncompleteCallbacksAndActsOnceOnADuplicate() throws Exception {
+        TenantId tenant = TenantId.of(FIXTURE.tenant(0));
+        String path = "/twilio/" + tenant.value() + "/amd";
+        GatewayTestClient client = new GatewayTestClient(FIXTURE.serverPort, "http://127.0.0.1:" + FIXTURE.serverPort);
+        CallSid sid = RandomIds.callSid();
+        dispatch.suspendTenant(tenant.value());
+        String campaignId;
+        try {
+            campaignId = campaigns.create(tenant, new NewCampaign("dup", 1, List.of(new NewCampaign.Contact(
+                    "+14155551021", Map.of())), null, new Voicemail(null, Voicemail.Policy.hangup)),
+                    java.util.Optional.empty()).campaignId();
+            CampaignJob job = queue.claim(tenant, Instant.now().plusSeconds(60)).orElseThrow();
+            queue.dialed(job, sid, Instant.now().plusSeconds(600));
+        } finally {
+            dispatch.resumeTenant(tenant.value());
+        }
+        var beep = form("CallSid", sid.value(), "AccountSid", CampaignFixture.ACCOUNT, "AnsweredBy", "machine_end_beep");
+
+        assertThat(client.post(path, GatewayTestClient.encode(beep), "application/x-www-form-urlencoded", Map.of())
+                .statusCode()).as("unsigned").isEqualTo(403);
+        assertThat(client.postSigned(CampaignFixture.AUTH_TOKEN, path, form("AnsweredBy", "human")).statusCode())
+                .as("no CallSid").isEqualTo(400);
+        assertThat(client.postSigned(CampaignFixture.AUTH_TOKEN, path, form("CallSid", sid.value())).statusCode())
+                .as("no AnsweredBy").isEqualTo(400);
+        assertThat(client.postSigned(CampaignFixture.AUTH_TOKEN, path, form("CallSid", sid.value(), "AnsweredBy",
+                "robot")).statusCode()).as("not one of Twilio's values").isEqualTo(400);
+        assertThat(counters(campaigns.progress(tenant, campaignId).orElseThrow())).as("nothing counted yet")
+                .containsEntry("answeredMachine", 0L);
+
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            answers.add(client.postSigned(CampaignFixture.AUTH_TOKEN, path, beep));
+        }
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(204);
+        Map<String, Object> progress = campaigns.progress(tenant, campaignId).orElseThrow();
+        assertThat(counters(progress)).containsEntry("answeredMachine", 1L).containsEntry("machineHungUp", 1L);
+        CallRecord record = records.find(tenant, sid).orElseThrow();
+        assertThat(record.answeredBy()).isEqualTo("machine_end_beep");
+        assertThat(record.voicemail()).isEqualTo("hung_up");
+    }
+
+    @Test
+    void theCallbackReachingAGatewayWithoutTheCallIsCarriedOutWhereTheCallIs() {
+        String machine = "+14155551031";
+        // the simulator's own callback would come after 25 s: the test posts the result to the second gateway first
+        FIXTURE.twilio.configure(s -> s.withAnswer("answered", 1, 50).withAnsweredBy(machine, "machine_end_beep")
+                .withAmd("human", 25_000));
+        int otherPort = FreePorts.next();
+        try (ConfigurableApplicationContext other = startSecondGateway(otherPort)) {
+            String campaign = FIXTURE.create(0, campaign(List.of(machine), List.of("Cy"), "leave"));
+            Await.until(WAIT, () -> FIXTURE.callsOf(0).stream().anyMatch(c -> c.to().equals(machine)
+                    && activeCalls.find(CallSid.of(c.sid())).isPresent()), "the call live on the first gateway");
+            CreatedCall live = call(machine);
+            GatewayTestClient client = new GatewayTestClient(otherPort, "http://127.0.0.1:" + FIXTURE.serverPort);
+
+            HttpResponse<String> answer = client.postSigned(CampaignFixture.AUTH_TOKEN,
+                    "/twilio/" + FIXTURE.tenant(0) + "/amd", form("CallSid", live.sid(), "AccountSid",
+                            CampaignFixture.ACCOUNT, "AnsweredBy", "machine_end_beep", "MachineDetectionDuration",
+                            "4000"));
+
+            assertThat(answer.statusCode()).isEqualTo(204);
+            assertThat(other.getBean(ActiveCalls.class).find(CallSid.of(live.sid()))).as("not held there").isEmpty();
+            Await.until(WAIT, () -> "completed".equals(call(machine).status())
+                    && progress(campaign).path("voicemailLeft").asLong() == 1, "the message left, the call over");
+            String rendered = MESSAGE.replace("{{name}}", "Cy");
+            assertThat(FIXTURE.azure.requestsFor(rendered)).isPositive();
+            assertThat(call(machine).updates()).extracting(CallUpdate::status).containsExactly("completed");
+            CallRecord record = record(call(machine));
+            assertThat(record.answeredBy()).isEqualTo("machine_end_beep");
+            assertThat(record.voicemail()).isEqualTo("left");
+        }
+    }
+
+    private static String campaign(List<String> numbers, List<String> names, String policy) {
+        StringBuilder contacts = new StringBuilder();
+        for (int i = 0; i < numbers.size(); i++) {
+            contacts.append(i == 0 ? "" : ",").append("{\"to\":\"").append(numbers.get(i))
+                    .append("\",\"variables\":{\"name\":\"").append(names.get(i)).append("\"}}");
+        }
+        return """
+                {"name":"voicemail %s","priority":5,"contacts":[%s],
+                 "voicemail":{"message":"%s","policy":"%s"}}""".formatted(policy, contacts, MESSAGE, policy);
+    }
+
+    private static CreatedCall call(String to) {
+        return FIXTURE.callsOf(0).stream().filter(call -> call.to().equals(to)).reduce((first, last) -> last)
+                .orElseThrow();
+    }
+
+    private CallRecord record(CreatedCall call) {
+        TenantId tenant = TenantId.of(FIXTURE.tenant(0));
+        Await.until(WAIT, () -> records.find(tenant, CallSid.of(call.sid())).filter(CallRecord::isTerminal)
+                .isPresent(), "the final record of " + call.sid());
+        return records.find(tenant, CallSid.of(call.sid())).orElseThrow();
+    }
+
+    private static JsonNode progress(String campaignId) {
+        return FIXTURE.request("GET", 0, "/campaigns/" + campaignId, null).json();
+    }
+
+    private static Map<String, Long> counters(JsonNode progress) {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        Campaigns.AMD_COUNTERS.forEach(counter -> counters.put(counter, progress.path(counter).asLong(-1)));
+        return counters;
+    }
+
+    private static Map<String, Long> counters(Map<String, Object> progress) {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        Campaigns.AMD_COUNTERS.forEach(counter -> counters.put(counter, (Long) progress.get(counter)));
+        return counters;
+    }
+
+    private double amdResults(String answeredBy) {
+        return meters.find("apex.amd.results").tag("answered_by", answeredBy).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    /** A second gateway process (gateway role: no dispatch) on the same Redis, records and public URL. */
+    private static ConfigurableApplicationContext startSecondGateway(int port) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        FIXTURE.register((name, value) -> settings.put(name, String.valueOf(value.get())));
+        settings.keySet().removeIf(name -> name.startsWith("REDIS_"));
+        settings.put("server.port", Integer.toString(port));
+        int mediaPort = FreePorts.next();
+        settings.put("MEDIA_PORT", Integer.toString(mediaPort));
+        settings.put("MEDIA_PUBLIC_URL", "ws://127.0.0.1:" + mediaPort + "/twilio/media");
+        settings.put("ROLES", "gateway");
+        settings.put("INTAKE_WARMUP", "0");
+        List<String> args = new ArrayList<>();
+        settings.forEach((name, value) -> args.add("--" + name + "=" + value));
+        args.add(RedisTestServer.argument());
+        return new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
+                .run(args.toArray(String[]::new));
+    }
+}
