@@ -101,6 +101,7 @@ public class AmdCallbackApplier {
         if (message != null && message.isEmpty()) {
             action = Voicemail.Action.HANG_UP; // only placeholders, none of them set for this contact
         }
-        voicemail.act(new MachineAnswer(tenant.id(), callSid, campaignId, action, message));
+        voicemail.act(new MachineAnswer(tenant.id(), callSid, campaignId, action, message,
+                tenant.voice().language()));
     }
 }

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param campaignId its campaign, whose progress counts the outcome
  * @param action     {@link Voicemail.Action#LEAVE_MESSAGE} or {@link Voicemail.Action#HANG_UP}
  * @param message    with {@code LEAVE_MESSAGE}: the campaign's message with the contact's variables filled in
+ * @param language   the tenant's voice language, for Twilio's {@code <Say>} when no process holds the stream
  */
 public record MachineAnswer(TenantId tenant, CallSid callSid, String campaignId, Voicemail.Action action,
-                            String message) {
+                            String message, String language) {
 
     public MachineAnswer {
         Objects.requireNonNull(tenant, "tenant");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.apexvoice.gateway.campaigns.Campaigns;
 import io.apexvoice.gateway.campaigns.TwilioCallClient;
 import io.apexvoice.gateway.campaigns.Voicemail;
+import io.apexvoice.gateway.intake.Twiml;
 import io.apexvoice.gateway.records.CallRecordStore;
+import io.apexvoice.gateway.redis.IdempotencyGuard;
 import io.apexvoice.gateway.redis.RedisJson;
 import io.apexvoice.gateway.redis.RedisKeys;
 import java.time.Clock;
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -24,19 +28,23 @@ import org.springframework.stereotype.Component;
  * may be open on another gateway process than the one Twilio's callback reached: it runs here when
  * {@link ActiveCalls} holds the call, else the answer is published on the call-actions channel (a Redis PUBLISH
  * reaches every subscribed process, on a Redis Cluster too) and the process that holds the call runs it
- * ({@link CallActionSubscriber}).
+ * ({@link CallActionSubscriber}). Whoever leaves the message first takes the call's claim
+ * ({@code idem:{callSid}:voicemail}), so it is left once. When no process has taken it {@value #HANDOVER_WAIT_MS} ms
+ * after the publish (no process holds the stream: it closed, or its process is gone), the deciding process takes it
+ * and has Twilio speak the message ({@code <Say>} and {@code <Hangup/>} through a REST redirect).
  * <p>
- * Leaving: {@link CallRuntime#sayLast} cuts the agent's speech in flight (Twilio flushes it, the reply is cancelled,
- * caller audio no longer starts turns) and plays the message; once its mark comes back as played, or the wait for
- * it ran out, the call is hung up through REST. The outcome goes to the call record ({@code voicemail}: {@code left}
- * when the mark came back, else {@code hung_up}) and to the campaign's progress ({@code voicemailLeft} /
- * {@code machineHungUp}).
+ * Leaving it on the stream: {@link CallRuntime#sayLast} cuts the agent's speech in flight (Twilio flushes it, the
+ * reply is cancelled, caller audio no longer starts turns) and plays the message in the tenant's voice; once its
+ * mark comes back as played, or the wait for it ran out, the call is hung up through REST. The outcome goes to the
+ * call record ({@code voicemail}: {@code left} when the mark came back or Twilio took the {@code <Say>}, else
+ * {@code hung_up}) and to the campaign's progress ({@code voicemailLeft} / {@code machineHungUp}).
  */
 @Component
 public class VoicemailDrop {
 
     static final String LEFT = "left";
     static final String HUNG_UP = "hung_up";
+    static final long HANDOVER_WAIT_MS = 2000;
     /** The wait for the message's mark: 10 s plus 150 ms per character (speech runs at about 70 ms a character). */
     private static final Duration MARK_WAIT_BASE = Duration.ofSeconds(10);
     private static final Duration MARK_WAIT_PER_CHARACTER = Duration.ofMillis(150);
@@ -49,17 +57,19 @@ public class VoicemailDrop {
     private final Campaigns campaigns;
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
+    private final IdempotencyGuard claims;
     private final CallServices services;
     private final Clock clock;
 
     VoicemailDrop(ActiveCalls calls, TwilioCallClient twilio, CallRecordStore records, Campaigns campaigns,
-            StringRedisTemplate redis, RedisKeys keys, CallServices services, Clock clock) {
+            StringRedisTemplate redis, RedisKeys keys, IdempotencyGuard claims, CallServices services, Clock clock) {
         this.calls = calls;
         this.twilio = twilio;
         this.records = records;
         this.campaigns = campaigns;
         this.redis = redis;
         this.keys = keys;
+        this.claims = claims;
         this.services = services;
         this.clock = clock;
     }
@@ -84,11 +94,17 @@ public class VoicemailDrop {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("machine answer not writable as JSON", e);
         }
+        try {
+            services.timers.schedule(() -> services.turnWorkers.execute(() -> leaveThroughTwilioIfUnclaimed(answer)),
+                    HANDOVER_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            log.info("voicemail: shutting down; the process that holds the call leaves the message");
+        }
     }
 
     /**
-     * An answer published by another process: the message is left when this process holds the call, else
-     * nothing happens (another one does).
+     * Leaves the message when this process holds the call (an answer published by another process, or decided
+     * here), unless another process has taken the call's claim.
      *
      * @return true when this process holds the call
      */
@@ -98,6 +114,10 @@ public class VoicemailDrop {
             return false;
         }
         CallRuntime call = held.get();
+        if (!claim(answer)) {
+            call.logged(() -> log.info("voicemail: already being left by another process"));
+            return true;
+        }
         Duration markWait = MARK_WAIT_BASE.plus(MARK_WAIT_PER_CHARACTER.multipliedBy(answer.message().length()));
         call.logged(() -> log.info("voicemail box at the end of its greeting: leaving the campaign's message"));
         call.sayLast(answer.message(), markWait)
@@ -106,23 +126,49 @@ public class VoicemailDrop {
         return true;
     }
 
+    /** No process took the claim after the hand-over: Twilio speaks the message and hangs up. */
+    private void leaveThroughTwilioIfUnclaimed(MachineAnswer answer) {
+        try (MDC.MDCCloseable t = MDC.putCloseable("tenant", answer.tenant().value());
+                MDC.MDCCloseable c = MDC.putCloseable("callSid", answer.callSid().value())) {
+            if (!claim(answer)) {
+                return;
+            }
+            log.info("voicemail: no gateway process holds the call's media stream; Twilio speaks the message");
+            boolean said = twilio.redirect(answer.callSid(), Twiml.sayAndHangUp(answer.message(), answer.language()))
+                    .exceptionally(failure -> false).join();
+            if (said) {
+                record(answer, true);
+            } else {
+                hangUp(answer, false);
+            }
+        } catch (RuntimeException e) {
+            log.warn("voicemail not left through Twilio: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private boolean claim(MachineAnswer answer) {
+        return claims.tryClaim(keys.voicemailClaim(answer.callSid()), IdempotencyGuard.DEFAULT_TTL);
+    }
+
     /** Hangs the call up through REST, then records the outcome; never throws. */
     private void hangUp(MachineAnswer answer, boolean messageLeft) {
         try (MDC.MDCCloseable t = MDC.putCloseable("tenant", answer.tenant().value());
                 MDC.MDCCloseable c = MDC.putCloseable("callSid", answer.callSid().value())) {
             CompletableFuture<Boolean> hungUp = twilio.complete(answer.callSid());
-            boolean accepted = hungUp.exceptionally(failure -> false).join();
-            if (!accepted) {
+            if (!hungUp.exceptionally(failure -> false).join()) {
                 log.warn("voicemail: Twilio did not accept the hang-up; the call ends when the callee hangs up");
             }
-            String outcome = messageLeft ? LEFT : HUNG_UP;
-            records.update(answer.tenant(), answer.callSid(), record -> record.withVoicemail(outcome,
-                    Instant.now(clock)));
-            campaigns.countMachineOutcome(answer.tenant(), answer.campaignId(), messageLeft);
-            log.info("voicemail: {} (campaign {})", messageLeft ? "message left, call hung up" : "call hung up",
-                    answer.campaignId());
+            record(answer, messageLeft);
         } catch (RuntimeException e) {
             log.warn("voicemail outcome not recorded: {}", e.getClass().getSimpleName());
         }
+    }
+
+    private void record(MachineAnswer answer, boolean messageLeft) {
+        String outcome = messageLeft ? LEFT : HUNG_UP;
+        records.update(answer.tenant(), answer.callSid(), record -> record.withVoicemail(outcome, Instant.now(clock)));
+        campaigns.countMachineOutcome(answer.tenant(), answer.campaignId(), messageLeft);
+        log.info("voicemail: {} (campaign {})", messageLeft ? "message left, call hung up" : "call hung up",
+                answer.campaignId());
     }
 }

@@ -129,6 +129,11 @@ public final class RedisKeys {
         return tagged("idem:", call.value(), ":amd");
     }
 
+    /** @return {@code idem:{callSid}:voicemail}: taken by the one gateway process that leaves the call's voicemail */
+    public String voicemailClaim(CallSid call) {
+        return tagged("idem:", call.value(), ":voicemail");
+    }
+
     /**
      * @return {@code channel:call-actions}: the pub/sub channel (not a key) on which a gateway process hands an
      *         action on a live call to the process that holds its media stream

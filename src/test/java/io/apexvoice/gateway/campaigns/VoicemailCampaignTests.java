@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -73,9 +75,18 @@ class VoicemailCampaignTests {
     ActiveCalls activeCalls;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    ApplicationContext context;
+
+    /** A second gateway process (gateway role) on the same Redis, started by the first test that needs it. */
+    static ConfigurableApplicationContext secondGateway;
+    static int secondPort;
 
     @AfterAll
     static void stop() {
+        if (secondGateway != null) {
+            secondGateway.close();
+        }
         FIXTURE.close();
     }
 
@@ -193,33 +204,68 @@ class VoicemailCampaignTests {
     @Test
     void theCallbackReachingAGatewayWithoutTheCallIsCarriedOutWhereTheCallIs() {
         String machine = "+14155551031";
-        // the simulator's own callback would come after 25 s: the test posts the result to the second gateway first
-        FIXTURE.twilio.configure(s -> s.withAnswer("answered", 1, 50).withAnsweredBy(machine, "machine_end_beep")
-                .withAmd("human", 25_000));
-        int otherPort = FreePorts.next();
-        try (ConfigurableApplicationContext other = startSecondGateway(otherPort)) {
-            String campaign = FIXTURE.create(0, campaign(List.of(machine), List.of("Cy"), "leave"));
-            Await.until(WAIT, () -> FIXTURE.callsOf(0).stream().anyMatch(c -> c.to().equals(machine)
-                    && activeCalls.find(CallSid.of(c.sid())).isPresent()), "the call live on the first gateway");
-            CreatedCall live = call(machine);
-            GatewayTestClient client = new GatewayTestClient(otherPort, "http://127.0.0.1:" + FIXTURE.serverPort);
+        String campaign = liveMachineCall(machine, "Cy");
+        CreatedCall live = call(machine);
 
-            HttpResponse<String> answer = client.postSigned(CampaignFixture.AUTH_TOKEN,
-                    "/twilio/" + FIXTURE.tenant(0) + "/amd", form("CallSid", live.sid(), "AccountSid",
-                            CampaignFixture.ACCOUNT, "AnsweredBy", "machine_end_beep", "MachineDetectionDuration",
-                            "4000"));
+        HttpResponse<String> answer = amdOnSecondGateway(live);
 
-            assertThat(answer.statusCode()).isEqualTo(204);
-            assertThat(other.getBean(ActiveCalls.class).find(CallSid.of(live.sid()))).as("not held there").isEmpty();
+        assertThat(answer.statusCode()).isEqualTo(204);
+        assertThat(secondGateway.getBean(ActiveCalls.class).find(CallSid.of(live.sid()))).as("not held there")
+                .isEmpty();
+        Await.until(WAIT, () -> "completed".equals(call(machine).status())
+                && progress(campaign).path("voicemailLeft").asLong() == 1, "the message left, the call over");
+        String rendered = MESSAGE.replace("{{name}}", "Cy");
+        assertThat(FIXTURE.azure.requestsFor(rendered)).as("spoken in the tenant's voice").isPositive();
+        assertThat(call(machine).updates()).extracting(CallUpdate::status).containsExactly("completed");
+        CallRecord record = record(call(machine));
+        assertThat(record.answeredBy()).isEqualTo("machine_end_beep");
+        assertThat(record.voicemail()).isEqualTo("left");
+    }
+
+    @Test
+    void whenNoGatewayTakesTheCallTwilioSpeaksTheMessage() {
+        String machine = "+14155551041";
+        String campaign = liveMachineCall(machine, "Eve");
+        CreatedCall live = call(machine);
+        Lifecycle subscriber = (Lifecycle) context.getBean("callActionSubscriber");
+        subscriber.stop(); // the process with the call's stream no longer hears hand-overs
+        try {
+            assertThat(amdOnSecondGateway(live).statusCode()).isEqualTo(204);
+
             Await.until(WAIT, () -> "completed".equals(call(machine).status())
                     && progress(campaign).path("voicemailLeft").asLong() == 1, "the message left, the call over");
-            String rendered = MESSAGE.replace("{{name}}", "Cy");
-            assertThat(FIXTURE.azure.requestsFor(rendered)).isPositive();
-            assertThat(call(machine).updates()).extracting(CallUpdate::status).containsExactly("completed");
-            CallRecord record = record(call(machine));
-            assertThat(record.answeredBy()).isEqualTo("machine_end_beep");
-            assertThat(record.voicemail()).isEqualTo("left");
+        } finally {
+            subscriber.start();
         }
+        String rendered = MESSAGE.replace("{{name}}", "Eve");
+        CallUpdate redirect = call(machine).lastRedirect().orElseThrow();
+        assertThat(redirect.instructions().says()).containsExactly(rendered);
+        assertThat(redirect.instructions().hangsUp()).isTrue();
+        assertThat(FIXTURE.azure.requestsFor(rendered)).as("not spoken on the stream").isZero();
+        assertThat(record(call(machine)).voicemail()).isEqualTo("left");
+    }
+
+    /** A campaign of one voicemail box whose call is live on the first gateway; the AMD result is the test's. */
+    private String liveMachineCall(String machine, String name) {
+        // the simulator's own AMD callback would come after 25 s: the test posts the result first
+        FIXTURE.twilio.configure(s -> s.withAnswer("answered", 1, 50).withAnsweredBy(machine, "machine_end_beep")
+                .withAmd("human", 25_000));
+        if (secondGateway == null) {
+            secondPort = FreePorts.next();
+            secondGateway = startSecondGateway(secondPort);
+        }
+        String campaign = FIXTURE.create(0, campaign(List.of(machine), List.of(name), "leave"));
+        Await.until(WAIT, () -> FIXTURE.callsOf(0).stream().anyMatch(c -> c.to().equals(machine)
+                && activeCalls.find(CallSid.of(c.sid())).isPresent()), "the call live on the first gateway");
+        return campaign;
+    }
+
+    /** Twilio's AMD result for {@code call}, signed, posted to the second gateway. */
+    private static HttpResponse<String> amdOnSecondGateway(CreatedCall call) {
+        GatewayTestClient client = new GatewayTestClient(secondPort, "http://127.0.0.1:" + FIXTURE.serverPort);
+        return client.postSigned(CampaignFixture.AUTH_TOKEN, "/twilio/" + FIXTURE.tenant(0) + "/amd",
+                form("CallSid", call.sid(), "AccountSid", CampaignFixture.ACCOUNT, "AnsweredBy", "machine_end_beep",
+                        "MachineDetectionDuration", "4000"));
     }
 
     private static String campaign(List<String> numbers, List<String> names, String policy) {
