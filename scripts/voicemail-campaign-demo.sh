@@ -40,7 +40,7 @@ id=$(printf '%s' "$created" | sed -n 's/.*"campaignId":"\([^"]*\)".*/\1/p')
 
 for _ in $(seq 1 120); do
   progress=$(curl -sS "$api/campaigns/$id" -H "$auth")
-  printf '%s  %s\n' "$(date +%T)" "$(printf '%s' "$progress" | sed 's/,"deadLetters".*//; s/"voicemail":{[^}]*},//')"
+  printf '%s  %s\n' "$(date +%T)" "$(printf '%s' "$progress" | sed 's/,"deadLetters".*//; s/"voicemail":{.*"policy":"[a-z]*"},//')"
   case "$progress" in
     *'"state":"finished"'*|*'"state":"cancelled"'*)
       case "$progress" in
