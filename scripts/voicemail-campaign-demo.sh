@@ -40,7 +40,8 @@ id=$(printf '%s' "$created" | sed -n 's/.*"campaignId":"\([^"]*\)".*/\1/p')
 
 for _ in $(seq 1 120); do
   progress=$(curl -sS "$api/campaigns/$id" -H "$auth")
-  printf '%s  %s\n' "$(date +%T)" "$(printf '%s' "$progress" | sed 's/,"deadLetters".*//; s/"voicemail":{.*"policy":"[a-z]*"},//')"
+  shown=$(printf '%s' "$progress" | sed 's/,"deadLetters".*//; s/"voicemail":{.*"policy":"[a-z]*"},//')
+  printf '%s  %s\n' "$(date +%T)" "$shown"
   case "$progress" in
     *'"state":"finished"'*|*'"state":"cancelled"'*)
       case "$progress" in
