@@ -161,6 +161,27 @@ class VoicemailCampaignTests {
     }
 
     @Test
+    void aFaxIsHungUpWithoutTheMessageWhateverThePolicy() {
+        String fax = "+14155551051";
+        FIXTURE.twilio.configure(s -> s.withAnswer("answered", 1, 50).withAnsweredBy(fax, "fax")
+                .withAmd("human", 1500));
+
+        String campaign = FIXTURE.create(0, campaign(List.of(fax), List.of("Fay"), "leave"));
+
+        Await.until(WAIT, () -> FIXTURE.progress(0, campaign).get("completed") == 1
+                && progress(campaign).path("machineHungUp").asLong() == 1, "the fax hung up");
+        CreatedCall call = call(fax);
+        assertThat(call.answeredBy()).isEqualTo("fax");
+        assertThat(call.updates()).extracting(CallUpdate::status).containsExactly("completed");
+        assertThat(FIXTURE.azure.requestsFor(MESSAGE.replace("{{name}}", "Fay"))).isZero();
+        CallRecord record = record(call);
+        assertThat(record.answeredBy()).isEqualTo("fax");
+        assertThat(record.voicemail()).isEqualTo("hung_up");
+        assertThat(counters(progress(campaign))).containsEntry("fax", 1L).containsEntry("answeredMachine", 0L)
+                .containsEntry("machineHungUp", 1L).containsEntry("voicemailLeft", 0L);
+    }
+
+    @Test
     void rejectsUnsignedAndIncompleteCallbacksAndActsOnceOnADuplicate() throws Exception {
         TenantId tenant = TenantId.of(FIXTURE.tenant(0));
         String path = "/twilio/" + tenant.value() + "/amd";
