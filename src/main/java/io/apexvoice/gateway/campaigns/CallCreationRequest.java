@@ -11,6 +11,13 @@ import java.time.Duration;
  * @param voiceUrl    the voice webhook Twilio fetches when the call is answered
  * @param statusUrl   the status callback
  * @param ringTimeout how long Twilio lets it ring
+ * @param amdUrl      where Twilio posts the asynchronous answering machine detection result; null = no detection
  */
-public record CallCreationRequest(String to, String from, String voiceUrl, String statusUrl, Duration ringTimeout) {
+public record CallCreationRequest(String to, String from, String voiceUrl, String statusUrl, Duration ringTimeout,
+                                  String amdUrl) {
+
+    /** A call without answering machine detection. */
+    public CallCreationRequest(String to, String from, String voiceUrl, String statusUrl, Duration ringTimeout) {
+        this(to, from, voiceUrl, statusUrl, ringTimeout, null);
+    }
 }

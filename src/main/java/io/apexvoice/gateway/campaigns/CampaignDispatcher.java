@@ -187,7 +187,8 @@ public class CampaignDispatcher implements AutoCloseable {
         try {
             CallCreationRequest request = new CallCreationRequest(job.to(), tenant.twilio().numbers().get(0),
                     endpoints.publicUrlOf("/twilio/" + base + "/voice", null),
-                    endpoints.publicUrlOf("/twilio/" + base + "/status", null), properties.ringTimeout());
+                    endpoints.publicUrlOf("/twilio/" + base + "/status", null), properties.ringTimeout(),
+                    job.machineDetection() ? endpoints.publicUrlOf("/twilio/" + base + "/amd", null) : null);
             settle(tenant, job, placeholder, create(request));
         } catch (RuntimeException e) {
             log.error("campaign job {} of tenant {} could not be settled ({}); its lease will return it", job.jobId(),

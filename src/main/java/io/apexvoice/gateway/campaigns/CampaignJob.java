@@ -18,9 +18,12 @@ import io.apexvoice.gateway.call.TenantId;
  * @param attempts    dispatch attempts that failed with a retryable error so far
  * @param window      local hours the call may be placed in; null = any time
  * @param enqueuedAt  when the job was queued (epoch ms; 0 = unknown)
+ * @param machineDetection true when the campaign has a voicemail setting: the call is placed with answering
+ *                    machine detection (absent in jobs queued before the setting existed: false)
  */
 public record CampaignJob(String jobId, TenantId tenantId, String campaignId, int priority, String to,
-                          Map<String, String> variables, int attempts, CallingWindow window, long enqueuedAt) {
+                          Map<String, String> variables, int attempts, CallingWindow window, long enqueuedAt,
+                          boolean machineDetection) {
 
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 9;
@@ -39,7 +42,13 @@ public record CampaignJob(String jobId, TenantId tenantId, String campaignId, in
         variables = variables == null ? Map.of() : Map.copyOf(variables);
     }
 
-    /** A job without window or enqueue time. */
+    /** A job without answering machine detection. */
+    public CampaignJob(String jobId, TenantId tenantId, String campaignId, int priority, String to,
+                       Map<String, String> variables, int attempts, CallingWindow window, long enqueuedAt) {
+        this(jobId, tenantId, campaignId, priority, to, variables, attempts, window, enqueuedAt, false);
+    }
+
+    /** A job without window, enqueue time or answering machine detection. */
     public CampaignJob(String jobId, TenantId tenantId, String campaignId, int priority, String to,
                        Map<String, String> variables, int attempts) {
         this(jobId, tenantId, campaignId, priority, to, variables, attempts, null, 0);
@@ -47,7 +56,8 @@ public record CampaignJob(String jobId, TenantId tenantId, String campaignId, in
 
     /** @return this job after one more failed attempt */
     public CampaignJob withNextAttempt() {
-        return new CampaignJob(jobId, tenantId, campaignId, priority, to, variables, attempts + 1, window, enqueuedAt);
+        return new CampaignJob(jobId, tenantId, campaignId, priority, to, variables, attempts + 1, window, enqueuedAt,
+                machineDetection);
     }
 
     private static void requireText(String value, String name) {

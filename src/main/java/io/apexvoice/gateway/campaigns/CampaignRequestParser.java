@@ -27,7 +27,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * name 1-100 characters, priority an integer 0-9, 1 to {@code maxContacts} contacts, numbers in E.164 and not
  * repeated, at most 20 variables per contact with names {@code [A-Za-z_][A-Za-z0-9_]{0,39}} (not the reserved
  * stream parameter names) and text values up to 256 characters, a window of {@code HH:mm} start and end with an
- * optional IANA {@code timeZone} (default: the tenant's). Unknown fields are problems too.
+ * optional IANA {@code timeZone} (default: the tenant's), an optional {@code voicemail} ({@code policy} {@code leave}
+ * (the default, with a {@code message} of 1 to {@value Voicemail#MAX_MESSAGE} characters) or {@code hangup}).
+ * Unknown fields are problems too.
  */
 public final class CampaignRequestParser {
 
@@ -40,9 +42,10 @@ public final class CampaignRequestParser {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
     private static final Pattern HH_MM = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     private static final Set<String> RESERVED = Set.of("tenant", "token");
-    private static final Set<String> FIELDS = Set.of("name", "priority", "contacts", "window");
+    private static final Set<String> FIELDS = Set.of("name", "priority", "contacts", "window", "voicemail");
     private static final Set<String> CONTACT_FIELDS = Set.of("to", "variables");
     private static final Set<String> WINDOW_FIELDS = Set.of("start", "end", "timeZone");
+    private static final Set<String> VOICEMAIL_FIELDS = Set.of("message", "policy");
 
     private final ObjectMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
@@ -81,10 +84,11 @@ public final class CampaignRequestParser {
         }
         List<NewCampaign.Contact> contacts = contacts(root.get("contacts"), problems);
         CallingWindow window = window(root.get("window"), tenantTimeZone, problems);
+        Voicemail voicemail = voicemail(root.get("voicemail"), problems);
         if (problems.total > 0) {
             throw new InvalidCampaignException(problems.list(), problems.total);
         }
-        return new NewCampaign(name.strip(), priority, contacts, window);
+        return new NewCampaign(name.strip(), priority, contacts, window, voicemail);
     }
 
     private JsonNode readTree(byte[] body, Problems problems) {
@@ -200,6 +204,41 @@ public final class CampaignRequestParser {
             return null;
         }
         return new CallingWindow(start, end, zone);
+    }
+
+    private static Voicemail voicemail(JsonNode node, Problems problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add("voicemail", "must be an object with a message and a policy (leave or hangup)");
+            return null;
+        }
+        unknownFields(node, VOICEMAIL_FIELDS, "voicemail.", problems);
+        Voicemail.Policy policy = Voicemail.Policy.leave;
+        JsonNode policyNode = node.get("policy");
+        if (policyNode != null && !policyNode.isNull()) {
+            try {
+                policy = Voicemail.Policy.valueOf(policyNode.isTextual() ? policyNode.asText() : "");
+            } catch (IllegalArgumentException e) {
+                problems.add("voicemail.policy", "must be leave or hangup");
+                return null;
+            }
+        }
+        JsonNode messageNode = node.get("message");
+        String message = null;
+        if (messageNode != null && !messageNode.isNull()) {
+            if (!messageNode.isTextual() || messageNode.asText().isBlank()
+                    || messageNode.asText().length() > Voicemail.MAX_MESSAGE) {
+                problems.add("voicemail.message", "must be text of 1 to " + Voicemail.MAX_MESSAGE + " characters");
+                return null;
+            }
+            message = messageNode.asText().strip();
+        } else if (policy == Voicemail.Policy.leave) {
+            problems.add("voicemail.message", "required with policy leave");
+            return null;
+        }
+        return new Voicemail(message, policy);
     }
 
     private static LocalTime time(JsonNode window, String field, Problems problems) {

@@ -25,9 +25,10 @@ import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.redis.RedisKeys;
 
 /**
- * Campaigns of a tenant: {@code campaign:{tenant}:<id>} HASH (name, priority, total, createdAt, state, window, and
- * the progress counters the queue scripts move) and {@code campaigns:{tenant}} ZSET (ids by creation time). Both
- * have no TTL: a campaign's progress stays readable until an operator removes it.
+ * Campaigns of a tenant: {@code campaign:{tenant}:<id>} HASH (name, priority, total, createdAt, state, window,
+ * voicemail, the progress counters the queue scripts move and, with a voicemail setting, the answering machine
+ * detection counters {@link #AMD_COUNTERS}) and {@code campaigns:{tenant}} ZSET (ids by creation time). Both have no
+ * TTL: a campaign's progress stays readable until an operator removes it.
  */
 @Component
 public class Campaigns {
@@ -37,6 +38,15 @@ public class Campaigns {
     static final String CANCELLED = "cancelled";
     static final String FINISHED = "finished";
     static final List<String> COUNTERS = List.of("queued", "dialing", "completed", "failed", "deadLettered", "cancelled");
+    /**
+     * Moved once per call by its answering machine detection result ({@link AnsweredBy}) and what was done about a
+     * machine: a message left, or hung up without one.
+     */
+    static final List<String> AMD_COUNTERS = List.of("answeredHuman", "answeredMachine", "answeredUnknown", "fax",
+            "voicemailLeft", "machineHungUp");
+    static final String VOICEMAIL_LEFT = "voicemailLeft";
+    static final String MACHINE_HUNG_UP = "machineHungUp";
+    private static final String VOICEMAIL = "voicemail";
     private static final int DEAD_LETTERS_SHOWN = 50;
     /** Campaign field: the fingerprint of the request that created it with an idempotency key. */
     private static final String REQUEST = "request";
@@ -95,11 +105,15 @@ public class Campaigns {
             fields.put("window", CampaignQueue.toJson(campaign.window()));
         }
         COUNTERS.forEach(counter -> fields.put(counter, "0"));
+        if (campaign.voicemail() != null) {
+            fields.put(VOICEMAIL, CampaignQueue.toJson(campaign.voicemail()));
+            AMD_COUNTERS.forEach(counter -> fields.put(counter, "0"));
+        }
         List<CampaignJob> jobs = new ArrayList<>(campaign.contacts().size());
         for (int row = 0; row < campaign.contacts().size(); row++) {
             NewCampaign.Contact contact = campaign.contacts().get(row);
             jobs.add(new CampaignJob(id + ":" + row, tenant, id, campaign.priority(), contact.to(), contact.variables(),
-                    0, campaign.window(), now.toEpochMilli()));
+                    0, campaign.window(), now.toEpochMilli(), campaign.voicemail() != null));
         }
         try {
             List<String> earlier = redis.execute(START, List.of(keys.campaign(tenant, id)),
@@ -201,6 +215,32 @@ public class Campaigns {
         return Optional.of(queue.cancel(tenant, campaignId, Integer.parseInt(total.toString())));
     }
 
+    /** @return the campaign's voicemail setting; empty when it has none or does not exist */
+    public Optional<Voicemail> voicemail(TenantId tenant, String campaignId) {
+        Object json = redis.opsForHash().get(keys.campaign(tenant, campaignId), VOICEMAIL);
+        return Optional.ofNullable(json).map(text -> CampaignQueue.fromJson(text.toString(), Voicemail.class));
+    }
+
+    /**
+     * Counts one call's answering machine detection result in its campaign's progress. Called once per call (the
+     * callback is idempotent per CallSid); a campaign removed meanwhile is not brought back.
+     */
+    public void countAnswer(TenantId tenant, String campaignId, AnsweredBy answeredBy) {
+        count(tenant, campaignId, answeredBy.counter());
+    }
+
+    /** Counts what was done about a machine: the message left, or hung up without one. */
+    public void countMachineOutcome(TenantId tenant, String campaignId, boolean messageLeft) {
+        count(tenant, campaignId, messageLeft ? VOICEMAIL_LEFT : MACHINE_HUNG_UP);
+    }
+
+    private void count(TenantId tenant, String campaignId, String counter) {
+        String key = keys.campaign(tenant, campaignId);
+        if (Boolean.TRUE.equals(redis.opsForHash().hasKey(key, "total"))) {
+            redis.opsForHash().increment(key, counter, 1);
+        }
+    }
+
     private static Map<String, Object> summary(String id, Map<Object, Object> hash) {
         Map<String, Object> view = new LinkedHashMap<>();
         Map<String, Long> counters = new HashMap<>();
@@ -219,6 +259,11 @@ public class Campaigns {
         Object window = hash.get("window");
         if (window != null) {
             view.put("window", CampaignQueue.fromJson(window.toString(), CallingWindow.class));
+        }
+        Object voicemail = hash.get(VOICEMAIL);
+        if (voicemail != null) {
+            view.put(VOICEMAIL, CampaignQueue.fromJson(voicemail.toString(), Voicemail.class));
+            AMD_COUNTERS.forEach(counter -> view.put(counter, number(hash.get(counter))));
         }
         return view;
     }

@@ -55,9 +55,12 @@ public class TwilioCallClient {
      * @param voiceUrl    the voice webhook Twilio fetches when the call is answered
      * @param statusUrl   the status callback
      * @param ringTimeout how long Twilio lets it ring
+     * @param amdUrl      null for no answering machine detection; else Twilio detects asynchronously, waiting for
+     *                    the end of a voicemail greeting ({@code MachineDetection=DetectMessageEnd},
+     *                    {@code AsyncAmd=true}), and posts {@code AnsweredBy} to this URL
      */
     public CompletableFuture<CallCreation> create(String to, String from, String voiceUrl, String statusUrl,
-            Duration ringTimeout) {
+            Duration ringTimeout, String amdUrl) {
         List<Map.Entry<String, String>> form = new ArrayList<>();
         form.add(Map.entry("To", to));
         form.add(Map.entry("From", from));
@@ -67,6 +70,12 @@ public class TwilioCallClient {
         form.add(Map.entry("StatusCallbackMethod", "POST"));
         EVENTS.forEach(event -> form.add(Map.entry("StatusCallbackEvent", event)));
         form.add(Map.entry("Timeout", Long.toString(ringTimeout.toSeconds())));
+        if (amdUrl != null) {
+            form.add(Map.entry("MachineDetection", "DetectMessageEnd"));
+            form.add(Map.entry("AsyncAmd", "true"));
+            form.add(Map.entry("AsyncAmdStatusCallback", amdUrl));
+            form.add(Map.entry("AsyncAmdStatusCallbackMethod", "POST"));
+        }
         HttpRequest request = authorized(HttpRequest.newBuilder(callsUri("")))
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
                 .build();

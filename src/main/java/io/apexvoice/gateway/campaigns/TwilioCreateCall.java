@@ -61,7 +61,7 @@ public class TwilioCreateCall {
      */
     public CallCreation create(CallCreationRequest request) {
         CallCreation outcome = await(twilio.create(request.to(), request.from(), request.voiceUrl(),
-                request.statusUrl(), request.ringTimeout()));
+                request.statusUrl(), request.ringTimeout(), request.amdUrl()));
         if (outcome instanceof CallCreation.Unknown
                 || outcome instanceof CallCreation.Retry retry && retry.countsAsAttempt()) {
             throw new TwilioUnavailableException(outcome);

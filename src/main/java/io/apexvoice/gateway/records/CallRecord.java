@@ -37,11 +37,16 @@ import java.util.TreeMap;
  * @param updatedAt     latest change
  * @param endedAt       when the call ended; null while it is live
  * @param toolCalls     the functions the agent called during the call, in order
+ * @param answeredBy    Twilio's answering machine detection result ({@code human}, {@code machine_end_beep}, …);
+ *                      null for a call placed without detection
+ * @param voicemail     what was done about a machine or fax: {@code left} (the campaign's message was played to its
+ *                      end, then the call hung up) or {@code hung_up}; null otherwise
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CallRecord(String callSid, String tenant, String direction, String from, String to, String status,
                          List<StatusEvent> statusHistory, List<Turn> turns, Map<String, Double> latencies,
-                         String createdAt, String updatedAt, String endedAt, List<ToolCallEntry> toolCalls) {
+                         String createdAt, String updatedAt, String endedAt, List<ToolCallEntry> toolCalls,
+                         String answeredBy, String voicemail) {
 
     /** Twilio statuses after which a call never changes status again. */
     public static final Set<String> TERMINAL_STATUSES = Set.of("completed", "busy", "no-answer", "failed", "canceled");
@@ -118,7 +123,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
                                      String initialStatus, Instant at) {
         String now = at.toString();
         return new CallRecord(callSid.value(), tenant.value(), direction, from, to, initialStatus, List.of(), List.of(),
-                Map.of(), now, now, null, List.of());
+                Map.of(), now, now, null, List.of(), null, null);
     }
 
     /** Output: a placeholder for a call known only by its SID (a status callback that arrived first). */
@@ -163,19 +168,19 @@ public record CallRecord(String callSid, String tenant, String direction, String
         history.add(new StatusEvent(status, sequenceNumber, at.toString()));
         history.sort(Comparator.comparingLong(StatusEvent::sequenceNumber));
         return new CallRecord(callSid, tenant, direction, from, to, currentStatus(history, this.status), history, turns,
-                latencies, createdAt, later(updatedAt, at), endedAt, toolCalls);
+                latencies, createdAt, later(updatedAt, at), endedAt, toolCalls, answeredBy, voicemail);
     }
 
     /** Output: this record with its transcript replaced by {@code newTurns}. */
     public CallRecord withTurns(List<Turn> newTurns) {
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, newTurns, latencies,
-                createdAt, updatedAt, endedAt, toolCalls);
+                createdAt, updatedAt, endedAt, toolCalls, answeredBy, voicemail);
     }
 
     /** Output: this record with its tool calls replaced by {@code calls}. */
     public CallRecord withToolCalls(List<ToolCallEntry> calls) {
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies,
-                createdAt, updatedAt, endedAt, calls);
+                createdAt, updatedAt, endedAt, calls, answeredBy, voicemail);
     }
 
     /** Output: this record with latency figure {@code name} set to {@code ms} (replacing an earlier value). */
@@ -184,7 +189,21 @@ public record CallRecord(String callSid, String tenant, String direction, String
         Map<String, Double> figures = new TreeMap<>(latencies);
         figures.put(name, ms);
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, figures, createdAt,
-                updatedAt, endedAt, toolCalls);
+                updatedAt, endedAt, toolCalls, answeredBy, voicemail);
+    }
+
+    /** Output: this record with Twilio's answering machine detection result (a repeated result replaces it). */
+    public CallRecord withAnsweredBy(String result, Instant at) {
+        requireText(result, "answeredBy");
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
+                later(updatedAt, at), endedAt, toolCalls, result, voicemail);
+    }
+
+    /** Output: this record with what was done about a machine or fax ({@code left} or {@code hung_up}). */
+    public CallRecord withVoicemail(String outcome, Instant at) {
+        requireText(outcome, "voicemail");
+        return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
+                later(updatedAt, at), endedAt, toolCalls, answeredBy, outcome);
     }
 
     /** Output: this record marked ended at {@code at}; an already ended record keeps its first end time. */
@@ -193,14 +212,14 @@ public record CallRecord(String callSid, String tenant, String direction, String
             return this;
         }
         return new CallRecord(callSid, tenant, direction, from, to, status, statusHistory, turns, latencies, createdAt,
-                later(updatedAt, at), at.toString(), toolCalls);
+                later(updatedAt, at), at.toString(), toolCalls, answeredBy, voicemail);
     }
 
     /** Output: this record with {@code updatedAt} advanced to {@code at} if later (stores stamp each change). */
     public CallRecord touched(Instant at) {
         String updated = later(updatedAt, at);
         return updated.equals(updatedAt) ? this : new CallRecord(callSid, tenant, direction, from, to, status,
-                statusHistory, turns, latencies, createdAt, updated, endedAt, toolCalls);
+                statusHistory, turns, latencies, createdAt, updated, endedAt, toolCalls, answeredBy, voicemail);
     }
 
     /**
@@ -218,7 +237,7 @@ public record CallRecord(String callSid, String tenant, String direction, String
         String created = Instant.parse(initial.createdAt()).isBefore(Instant.parse(createdAt)) ? initial.createdAt() : createdAt;
         String current = status != null ? status : initial.status();
         return new CallRecord(callSid, tenant, initial.direction(), initial.from(), initial.to(), current,
-                statusHistory, turns, latencies, created, updatedAt, endedAt, toolCalls);
+                statusHistory, turns, latencies, created, updatedAt, endedAt, toolCalls, answeredBy, voicemail);
     }
 
     /** Output: the highest terminal status if any (a started-as-terminal status counts), else the latest one. */

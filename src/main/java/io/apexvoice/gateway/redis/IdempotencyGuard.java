@@ -51,6 +51,11 @@ public class IdempotencyGuard {
         return keys.statusCallbackIdempotency(call, sequenceNumber);
     }
 
+    /** @return {@code idem:{callSid}:amd}, the key of the call's answering machine detection callback */
+    public String amdCallbackKey(CallSid call) {
+        return keys.amdCallbackIdempotency(call);
+    }
+
     /**
      * {@code SET key "pending" NX EX ttl}.
      *

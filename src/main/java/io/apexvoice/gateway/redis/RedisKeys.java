@@ -124,6 +124,24 @@ public final class RedisKeys {
         return tagged("idem:", call.value(), ":" + sequenceNumber);
     }
 
+    /** @return {@code idem:{callSid}:amd}: idempotency key of the call's answering machine detection callback */
+    public String amdCallbackIdempotency(CallSid call) {
+        return tagged("idem:", call.value(), ":amd");
+    }
+
+    /** @return {@code idem:{callSid}:voicemail}: taken by the one gateway process that leaves the call's voicemail */
+    public String voicemailClaim(CallSid call) {
+        return tagged("idem:", call.value(), ":voicemail");
+    }
+
+    /**
+     * @return {@code channel:call-actions}: the pub/sub channel (not a key) on which a gateway process hands an
+     *         action on a live call to the process that holds its media stream
+     */
+    public String callActionsChannel() {
+        return prefix + "channel:call-actions";
+    }
+
     /** @return {@code rl:{tenant}:<epochMinute>}: webhook counter of one one-minute window */
     public String rateWindow(TenantId tenant, long epochMinute) {
         return tagged("rl:", tenant.value(), ":" + epochMinute);

@@ -93,6 +93,7 @@ class CampaignDispatchTests {
         CreatedCall call = FIXTURE.callsOf(0).get(0);
         assertThat(call.to()).isEqualTo("+14155550123");
         assertThat(call.events()).contains("initiated", "ringing", "answered", "completed");
+        assertThat(call.answeredBy()).as("no machine detection without a voicemail setting").isNull();
         assertThat(call.result().completedScript()).as(call.result().reason()).isTrue();
         assertThat(FIXTURE.azure.requestsFor("Hello Dana, this is your reminder call.")).isPositive();
         assertThat(FIXTURE.groq.recentRequests()).anySatisfy(request ->

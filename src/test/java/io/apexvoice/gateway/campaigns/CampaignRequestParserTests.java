@@ -63,6 +63,38 @@ class CampaignRequestParserTests {
                 .problems()).singleElement().asString().startsWith("(body): not valid JSON");
     }
 
+    @Test
+    void aVoicemailSettingIsKeptAndLeaveIsTheDefaultPolicy() {
+        NewCampaign leave = parse("""
+                {"name":"n","priority":1,"contacts":[{"to":"+14155550100"}],
+                 "voicemail":{"message":" Hi {{name}}, please call us back. "}}""", ZoneOffset.UTC);
+        NewCampaign hangup = parse("""
+                {"name":"n","priority":1,"contacts":[{"to":"+14155550100"}],"voicemail":{"policy":"hangup"}}""",
+                ZoneOffset.UTC);
+        NewCampaign none = parse("""
+                {"name":"n","priority":1,"contacts":[{"to":"+14155550100"}]}""", ZoneOffset.UTC);
+
+        assertThat(leave.voicemail()).isEqualTo(new Voicemail("Hi {{name}}, please call us back.",
+                Voicemail.Policy.leave));
+        assertThat(hangup.voicemail()).isEqualTo(new Voicemail(null, Voicemail.Policy.hangup));
+        assertThat(none.voicemail()).isNull();
+    }
+
+    @Test
+    void aBadVoicemailSettingIsNamed() {
+        String contacts = "\"name\":\"n\",\"priority\":1,\"contacts\":[{\"to\":\"+14155550100\"}]";
+        assertThat(invalid("{" + contacts + ",\"voicemail\":{\"policy\":\"beep\"}}").problems())
+                .containsExactly("voicemail.policy: must be leave or hangup");
+        assertThat(invalid("{" + contacts + ",\"voicemail\":{\"policy\":\"leave\"}}").problems())
+                .containsExactly("voicemail.message: required with policy leave");
+        assertThat(invalid("{" + contacts + ",\"voicemail\":{\"message\":\"" + "x".repeat(1001) + "\"}}")
+                .problems()).containsExactly("voicemail.message: must be text of 1 to 1000 characters");
+        assertThat(invalid("{" + contacts + ",\"voicemail\":{\"message\":\"hi\",\"beep\":true}}").problems())
+                .containsExactly("voicemail.beep: unknown field");
+        assertThat(invalid("{" + contacts + ",\"voicemail\":\"leave\"}").problems())
+                .containsExactly("voicemail: must be an object with a message and a policy (leave or hangup)");
+    }
+
     private NewCampaign parse(String json, ZoneId zone) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8), zone);
     }

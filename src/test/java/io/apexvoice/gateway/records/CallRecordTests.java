@@ -144,4 +144,24 @@ class CallRecordTests {
                 .withTurns(List.of(Turn.user("Hi"))).ended(T0.plusSeconds(9));
         assertThat(record.toolCalls()).containsExactly(entry);
     }
+
+    @Test
+    void keepsTheAnsweringMachineOutcomeThroughLaterChangesAndJson() throws Exception {
+        CallRecord record = started().withAnsweredBy("machine_end_beep", T0.plusSeconds(5))
+                .withVoicemail("left", T0.plusSeconds(12))
+                .withStatus("completed", 4, T0.plusSeconds(13))
+                .withTurns(List.of(Turn.assistant("Hi Ann, please call us back.")))
+                .withLatency("turn", 412)
+                .ended(T0.plusSeconds(14));
+
+        assertThat(record.answeredBy()).isEqualTo("machine_end_beep");
+        assertThat(record.voicemail()).isEqualTo("left");
+        assertThat(record.updatedAt()).isEqualTo("2025-01-01T10:00:14Z");
+        ObjectMapper json = new ObjectMapper();
+        String written = json.writeValueAsString(record);
+        assertThat(written).contains("\"answeredBy\":\"machine_end_beep\"", "\"voicemail\":\"left\"");
+        assertThat(json.readValue(written, CallRecord.class)).isEqualTo(record);
+        assertThat(started().answeredBy()).isNull();
+        assertThat(started().voicemail()).isNull();
+    }
 }

@@ -31,6 +31,10 @@ class RedisKeysTests {
         assertThat(keys.statusCallbackIdempotency(CALL, 3)).isEqualTo("idem:{CA0123456789abcdef0123456789abcdef}:3");
         assertThat(keys.rateWindow(ACME, 29_000_000L)).isEqualTo("rl:{acme}:29000000");
         assertThat(keys.activeCalls(ACME)).isEqualTo("rl:{acme}:active");
+        assertThat(keys.amdCallbackIdempotency(CALL)).isEqualTo("idem:{CA0123456789abcdef0123456789abcdef}:amd");
+        assertThat(keys.voicemailClaim(CALL)).isEqualTo("idem:{CA0123456789abcdef0123456789abcdef}:voicemail");
+        assertThat(keys.callActionsChannel()).isEqualTo("channel:call-actions");
+        assertThat(new RedisKeys("staging:").callActionsChannel()).isEqualTo("staging:channel:call-actions");
     }
 
     @Test
