@@ -69,8 +69,8 @@ public final class SentencePlayer {
      *
      * @param text  the sentence; for {@code audio}, an empty string
      * @param audio mu-law audio to play instead of synthesising {@code text}; null to synthesise
-     * @return completes with the utterance's mark once it is queued behind its audio, with null when it was cleared
-     *         or failed; null when the reply was no longer open (nothing added)
+     * @return completes with the utterance's mark once it is queued behind its audio, with null when it was cleared,
+     *         failed or cancelled with the reply before that; null when the reply was no longer open (nothing added)
      */
     CompletableFuture<String> append(String text, byte[] audio) {
         Slot slot;
@@ -81,6 +81,7 @@ public final class SentencePlayer {
             slot = new Slot(text, audio == null);
             slots.add(slot);
         }
+        onCancel(() -> slot.markSent.complete(null));
         advance();
         Synthesis synthesis = audio == null ? speak.apply(text, slot) : Rendered.play(audio, slot);
         synchronized (this) {

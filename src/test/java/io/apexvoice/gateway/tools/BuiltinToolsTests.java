@@ -9,6 +9,8 @@ import io.apexvoice.gateway.call.Turn;
 import io.apexvoice.gateway.llm.ToolCall;
 import io.apexvoice.gateway.media.ActiveCalls;
 import io.apexvoice.gateway.media.CallRuntime;
+import io.apexvoice.gateway.media.MediaPlaneFixtures;
+import io.apexvoice.gateway.media.SentencePlayer;
 import io.apexvoice.gateway.records.CallRecordStore;
 import io.apexvoice.gateway.simulator.call.CallOptions;
 import io.apexvoice.gateway.simulator.call.CallReport;
@@ -99,7 +101,7 @@ class BuiltinToolsTests {
         CallResult result = call.result();
         assertThat(result.outcome()).as(result.toText()).isEqualTo(CallResult.Outcome.ENDED);
         assertHeardEverything(result);
-        assertThat(agentSaid(call)).containsSubsequence("Hello.", BuiltinToolsFixture.TRANSFER_PHRASE);
+        assertThat(allSaid(call)).containsSubsequence("Hello.", BuiltinToolsFixture.TRANSFER_PHRASE);
     }
 
     @Test
@@ -133,7 +135,7 @@ class BuiltinToolsTests {
         assertThat(result.outcome()).as(result.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(result.turnLatenciesMs()).as("the next turn was answered").hasSize(1);
         assertThat(FIXTURE.twilio().updates(call.sid)).isEmpty();
-        assertThat(agentSaid(call)).doesNotContain(BuiltinToolsFixture.TRANSFER_PHRASE);
+        assertThat(allSaid(call)).doesNotContain(BuiltinToolsFixture.TRANSFER_PHRASE);
     }
 
     @Test
@@ -153,7 +155,46 @@ class BuiltinToolsTests {
         assertThat(result.outcome()).as(result.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
         assertThat(result.turnLatenciesMs()).as("turns are answered again").hasSize(1);
         assertThat(FIXTURE.twilio().updates(call.sid)).isEmpty();
-        assertThat(agentSaid(call)).contains(BuiltinToolsFixture.TRANSFER_PHRASE);
+        assertThat(allSaid(call)).contains(BuiltinToolsFixture.TRANSFER_PHRASE);
+    }
+
+    @Test
+    void aTransferDuringAReplyLetsTheReplyFinishThenSaysThePhraseInTheSameTurn() throws Exception {
+        Live call = callIn(BuiltinToolsFixture.TOOLS, waitForAgent(), new ScriptStep.Silence(Duration.ofSeconds(40)));
+        SentencePlayer reply = call.runtime.startReply();
+        reply.add("Let me find someone who can help you with that.");
+
+        ToolOutcome outcome = run(call, "transfer_call", "{\"to\":\"+14155550123\"}");
+        reply.finish();
+
+        assertThat(outcome.handsOff()).as(outcome.forModel()).isTrue();
+        assertThat(FIXTURE.twilio().updates(call.sid)).singleElement()
+                .satisfies(update -> assertThat(update.dialled()).isEqualTo("+14155550123"));
+        CallResult result = call.result();
+        assertThat(result.outcome()).as(result.toText()).isEqualTo(CallResult.Outcome.ENDED);
+        assertHeardEverything(result);
+        assertThat(agentSaid(call)).containsExactly("Hello.",
+                "Let me find someone who can help you with that. " + BuiltinToolsFixture.TRANSFER_PHRASE);
+    }
+
+    @Test
+    void aHandOffCancelledBeforeItActsLeavesTheCallAsItWas() throws Exception {
+        CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        Live call = callIn(BuiltinToolsFixture.TOOLS, waitForAgent(), cue(cancelled),
+                new ScriptStep.Say("what are your opening hours"), waitForAgent(), new ScriptStep.Hangup());
+        SentencePlayer reply = call.runtime.startReply();
+        reply.add("Let me check that for you.");
+
+        CompletableFuture<ToolOutcome> outcome = toolbox.run(new ToolInvocation(call.runtime,
+                new ToolCall("call_1", "end_call", "{}")));
+        outcome.cancel(true);
+        reply.finish();
+        cancelled.complete(null);
+
+        CallResult result = call.result();
+        assertThat(result.outcome()).as(result.toText()).isEqualTo(CallResult.Outcome.COMPLETED);
+        assertThat(result.turnLatenciesMs()).as("the next turn was answered").hasSize(1);
+        assertThat(FIXTURE.twilio().updates(call.sid)).isEmpty();
     }
 
     @Test
@@ -172,7 +213,7 @@ class BuiltinToolsTests {
         assertThat(result.outcome()).as(result.toText()).isEqualTo(CallResult.Outcome.ENDED);
         assertHeardEverything(result);
         Await.until(WAIT, () -> activeCalls.find(CallSid.of(call.sid)).isEmpty(), "the call to end on the gateway");
-        assertThat(agentSaid(call)).containsSubsequence("Hello.", BuiltinToolsFixture.GOODBYE_PHRASE);
+        assertThat(allSaid(call)).containsSubsequence("Hello.", BuiltinToolsFixture.GOODBYE_PHRASE);
     }
 
     @Test
@@ -219,7 +260,12 @@ class BuiltinToolsTests {
         assertThat(result.agent().marksPlayed()).isEqualTo(result.agent().marks());
     }
 
-    /** What the call record says the agent said, in order. */
+    /** Everything the call record says the agent said, in order, as one text. */
+    private String allSaid(Live call) {
+        return String.join(" ", agentSaid(call));
+    }
+
+    /** What the call record says the agent said, reply by reply. */
     private List<String> agentSaid(Live call) {
         Await.until(WAIT, () -> records.find(call.runtime.tenantId(), CallSid.of(call.sid))
                 .map(record -> record.endedAt() != null).orElse(false), "the call record to be final");
@@ -238,7 +284,10 @@ class BuiltinToolsTests {
         Await.until(WAIT, () -> FIXTURE.twilio().createdCalls().size() > before, "the call to be placed");
         String sid = FIXTURE.twilio().createdCalls().get(before).sid();
         Await.until(WAIT, () -> activeCalls.find(CallSid.of(sid)).isPresent(), "the call to be live on the gateway");
-        return new Live(sid, activeCalls.find(CallSid.of(sid)).orElseThrow(), report);
+        CallRuntime runtime = activeCalls.find(CallSid.of(sid)).orElseThrow();
+        // tools run in turns, which come after the greeting
+        Await.until(WAIT, () -> MediaPlaneFixtures.playback(runtime).playedMarks() >= 1, "the greeting to be heard");
+        return new Live(sid, runtime, report);
     }
 
     private static ScriptStep waitForAgent() {
