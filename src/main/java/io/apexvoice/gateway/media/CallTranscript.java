@@ -103,11 +103,7 @@ final class CallTranscript {
     private void afterReply(Queued utterance, CompletableFuture<PlayedAfterReply> result) {
         SentencePlayer current;
         synchronized (this) {
-            if (result.isDone()) {
-                return;
-            }
-            if (call.isEnded() || lastWords) {
-                result.complete(PlayedAfterReply.NOT_QUEUED);
+            if (tooLate(result)) {
                 return;
             }
             current = reply;
@@ -131,11 +127,7 @@ final class CallTranscript {
         }
         boolean replaced;
         synchronized (this) {
-            if (result.isDone()) {
-                return;
-            }
-            if (call.isEnded() || lastWords) {
-                result.complete(PlayedAfterReply.NOT_QUEUED);
+            if (tooLate(result)) {
                 return;
             }
             replaced = reply != current;
@@ -155,6 +147,17 @@ final class CallTranscript {
             return;
         }
         awaitMark(mark, utterance, result);
+    }
+
+    /**
+     * Under the lock: true when {@code result} was cancelled, or the call ended or its last words started (then
+     * {@code result} completes {@code NOT_QUEUED}): nothing is to be queued.
+     */
+    private boolean tooLate(CompletableFuture<PlayedAfterReply> result) {
+        if (!result.isDone() && (call.isEnded() || lastWords)) {
+            result.complete(PlayedAfterReply.NOT_QUEUED);
+        }
+        return result.isDone();
     }
 
     /**
