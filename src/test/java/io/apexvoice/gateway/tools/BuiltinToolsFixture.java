@@ -35,12 +35,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 final class BuiltinToolsFixture {
 
-    static final String PUBLIC_BASE = "https://gw.example.com";
     static final String ACCOUNT = "AC00000000000000000000000000000000";
     static final String AUTH_TOKEN = "builtin-tools-test-token";
     static final String TOOLS = RandomIds.tenant().value();
     static final String TRANSFER_ONLY = RandomIds.tenant().value();
     static final String TENANT_NUMBER = "+14155550100";
+    /** {@link #TRANSFER_ONLY}'s number, which its outbound calls are placed from. */
+    static final String OUTBOUND_NUMBER = "+14155550101";
     static final String DESK = "+14155550124";
     static final String TRANSFER_PHRASE = "Connecting you now.";
     static final String GOODBYE_PHRASE = "Goodbye now.";
@@ -51,6 +52,7 @@ final class BuiltinToolsFixture {
             TRANSFER_ONLY, new AgentTools(new AgentTools.Transfer(List.of(DESK), null), false, false, List.of(),
                     null, null));
 
+    private final int serverPort = FreePorts.next();
     private final int mediaPort = FreePorts.next();
     private final Vertx vertx = Vertx.vertx();
     private final DeepgramSimulator deepgram = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults());
@@ -73,7 +75,7 @@ final class BuiltinToolsFixture {
                     tenants:
                     """);
             for (String tenant : List.of(TOOLS, TRANSFER_ONLY)) {
-                String number = tenant.equals(TOOLS) ? TENANT_NUMBER : "+14155550101";
+                String number = tenant.equals(TOOLS) ? TENANT_NUMBER : OUTBOUND_NUMBER;
                 yaml.append("""
                           - id: %s
                             name: Tools test tenant
@@ -91,15 +93,21 @@ final class BuiltinToolsFixture {
         }
     }
 
+    /** The gateway's control plane, also its public URL (webhooks are signed over it). */
+    String baseUrl() {
+        return "http://127.0.0.1:" + serverPort;
+    }
+
     TwilioRestSimulator twilio() {
         return twilio;
     }
 
     void register(DynamicPropertyRegistry registry) {
         RedisTestServer.register(registry);
+        registry.add("server.port", () -> serverPort);
         registry.add("TENANTS_SOURCE", () -> "file:" + work.resolve("tenants.yaml"));
         registry.add("RECORDS_STORE", () -> "file:" + work.resolve("calls"));
-        registry.add("PUBLIC_BASE_URL", () -> PUBLIC_BASE);
+        registry.add("PUBLIC_BASE_URL", this::baseUrl);
         registry.add("MEDIA_PORT", () -> mediaPort);
         registry.add("MEDIA_PUBLIC_URL", () -> "ws://127.0.0.1:" + mediaPort + "/twilio/media");
         registry.add("TWILIO_AUTH_TOKEN", () -> AUTH_TOKEN);

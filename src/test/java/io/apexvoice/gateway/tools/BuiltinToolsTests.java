@@ -6,6 +6,8 @@ import io.apexvoice.gateway.GatewayApplication;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.call.Turn;
+import io.apexvoice.gateway.campaigns.CallCreation;
+import io.apexvoice.gateway.campaigns.TwilioCallClient;
 import io.apexvoice.gateway.llm.ToolCall;
 import io.apexvoice.gateway.media.ActiveCalls;
 import io.apexvoice.gateway.media.CallRuntime;
@@ -72,6 +74,8 @@ class BuiltinToolsTests {
     CallRecordStore records;
     @Autowired
     TenantDirectory tenants;
+    @Autowired
+    TwilioCallClient twilioCalls;
 
     @Test
     void offersEachTenantOnlyTheToolsItEnabled() {
@@ -117,6 +121,28 @@ class BuiltinToolsTests {
             assertThat(update.callerId()).isNull();
         });
         assertThat(call.result().outcome()).isEqualTo(CallResult.Outcome.ENDED);
+    }
+
+    @Test
+    void anOutboundTransferWithoutACallerIdShowsTheTenantNumberTheCallWasPlacedFrom() throws Exception {
+        String tenant = FIXTURE.baseUrl() + "/twilio/" + BuiltinToolsFixture.TRANSFER_ONLY;
+        CallCreation placed = twilioCalls.create("+14155550199", BuiltinToolsFixture.OUTBOUND_NUMBER,
+                tenant + "/voice", tenant + "/status", Duration.ofSeconds(30)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(placed).isInstanceOf(CallCreation.Created.class);
+        CallSid sid = ((CallCreation.Created) placed).callSid();
+        Await.until(WAIT, () -> activeCalls.find(sid).isPresent(), "the answered call to be live on the gateway");
+        CallRuntime runtime = activeCalls.find(sid).orElseThrow();
+        Await.until(WAIT, () -> MediaPlaneFixtures.playback(runtime).playedMarks() >= 1, "the greeting to be heard");
+
+        ToolOutcome outcome = toolbox.run(new ToolInvocation(runtime, new ToolCall("call_1", "transfer_call",
+                "{\"to\":\"" + BuiltinToolsFixture.DESK + "\"}"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(outcome.handsOff()).as(outcome.forModel()).isTrue();
+        assertThat(FIXTURE.twilio().updates(sid.value())).singleElement().satisfies(update -> {
+            assertThat(update.dialled()).isEqualTo(BuiltinToolsFixture.DESK);
+            assertThat(update.callerId()).isEqualTo(BuiltinToolsFixture.OUTBOUND_NUMBER);
+        });
+        Await.until(WAIT, () -> activeCalls.find(sid).isEmpty(), "the transferred call to leave the gateway");
     }
 
     @Test
@@ -278,7 +304,7 @@ class BuiltinToolsTests {
         int before = FIXTURE.twilio().createdCalls().size();
         CompletableFuture<CallReport> report = FIXTURE.twilio().callIn(CallOptions.builder(
                         URI.create("http://127.0.0.1:" + port))
-                .publicUrl(URI.create(BuiltinToolsFixture.PUBLIC_BASE)).authToken(BuiltinToolsFixture.AUTH_TOKEN)
+                .authToken(BuiltinToolsFixture.AUTH_TOKEN)
                 .accountSid(BuiltinToolsFixture.ACCOUNT).tenant(tenant).statusCallback(true)
                 .script(CallerScript.of(steps)).callTimeout(Duration.ofSeconds(60)).build());
         Await.until(WAIT, () -> FIXTURE.twilio().createdCalls().size() > before, "the call to be placed");
