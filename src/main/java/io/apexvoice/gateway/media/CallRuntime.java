@@ -133,6 +133,41 @@ public final class CallRuntime implements SttListener {
         return transcript.sayLast(text, markTimeout);
     }
 
+    /**
+     * The agent's words before it hands the call off (a transfer, a hang-up, a voicemail message): unlike
+     * {@link #sayLast}, nothing is cut. {@code text} plays after everything the agent has queued (the rest of the
+     * reply in flight, which may still be arriving from the LLM, joins before it); from the moment it is queued no user
+     * turn is answered, no other reply starts and caller speech does not interrupt. Cancelling the returned future
+     * before then (barge-in on the reply, the tool call cancelled) leaves the call as it was. The call stays up: act
+     * once this completes, then end it, or {@link #resumeTurns} when the hand-off failed.
+     *
+     * @param markTimeout how long past its own audio (and the audio queued before it) to wait for its mark echo
+     * @return {@link PlayedAfterReply#HEARD} once its mark came back as played; {@code UNCONFIRMED} when it was
+     *         queued but not confirmed; {@code NOT_QUEUED} when it never was (the call ended, last words already
+     *         under way)
+     */
+    public CompletableFuture<PlayedAfterReply> sayLastAfterReply(String text, Duration markTimeout) {
+        return transcript.sayLastAfterReply(text, markTimeout);
+    }
+
+    /** A hand-off failed after {@link #sayLastAfterReply}: user turns are answered again, the call goes on. */
+    public void resumeTurns() {
+        transcript.resumeTurns();
+    }
+
+    /**
+     * Plays audio that needs no synthesis (keypad tones) into the call after everything the agent has queued, with a
+     * mark; the call goes on as before (it is not part of what the agent said). Cancelling the returned future before
+     * the audio is queued keeps it from playing.
+     *
+     * @param mulaw       8 kHz mu-law audio
+     * @param markTimeout how long past the audio queued before it and its own to wait for its mark echo
+     * @return as {@link #sayLastAfterReply}
+     */
+    public CompletableFuture<PlayedAfterReply> playAfterReply(byte[] mulaw, Duration markTimeout) {
+        return transcript.playAfterReply(mulaw, markTimeout);
+    }
+
     /** A latency measured in this call ({@code turn}: final transcript → first agent audio), kept for its record. */
     public void recordLatency(String name, Duration latency) {
         transcript.recordLatency(name, latency);

@@ -77,6 +77,112 @@ final class CallTranscript {
         });
     }
 
+    /** Hand-off words (see {@link CallRuntime#sayLastAfterReply}). */
+    CompletableFuture<PlayedAfterReply> sayLastAfterReply(String text, Duration markTimeout) {
+        CompletableFuture<PlayedAfterReply> result = new CompletableFuture<>();
+        afterReply(new Queued(text, null, true, markTimeout), result);
+        return result;
+    }
+
+    /** Audio played as it is behind the reply (see {@link CallRuntime#playAfterReply}). */
+    CompletableFuture<PlayedAfterReply> playAfterReply(byte[] mulaw, Duration markTimeout) {
+        CompletableFuture<PlayedAfterReply> result = new CompletableFuture<>();
+        afterReply(new Queued("", mulaw, false, markTimeout), result);
+        return result;
+    }
+
+    /** A hand-off failed after its words: user turns are answered again and replies may start. */
+    void resumeTurns() {
+        synchronized (this) {
+            lastWords = false;
+        }
+    }
+
+    /**
+     * Queues {@code utterance} behind everything the agent has queued: into the reply in flight while it is open
+     * (the reply may go on after it), else as a reply of its own once the previous reply has handed all its audio to
+     * playback. Last words stop the answering of turns from the moment they are queued; before that, a cancel of
+     * {@code result} (or the call's end) leaves the call as it was.
+     */
+    private void afterReply(Queued utterance, CompletableFuture<PlayedAfterReply> result) {
+        SentencePlayer current;
+        synchronized (this) {
+            if (tooLate(result)) {
+                return;
+            }
+            current = reply;
+        }
+        if (current != null && current.isOpen()) {
+            CompletableFuture<String> mark = current.append(utterance.text, utterance.audio);
+            if (mark != null) {
+                if (utterance.last) {
+                    synchronized (this) {
+                        lastWords = true;
+                    }
+                }
+                awaitMark(mark, utterance, result);
+                return;
+            }
+        }
+        CompletableFuture<List<String>> previous = current == null ? null : current.done();
+        if (previous != null && !previous.isDone()) {
+            previous.whenComplete((marks, failure) -> afterReply(utterance, result));
+            return;
+        }
+        boolean replaced;
+        synchronized (this) {
+            if (tooLate(result)) {
+                return;
+            }
+            replaced = reply != current;
+            if (!replaced && utterance.last) {
+                lastWords = true;
+            }
+        }
+        if (replaced) {
+            afterReply(utterance, result);
+            return;
+        }
+        SentencePlayer own = newReply(utterance.last);
+        CompletableFuture<String> mark = own.append(utterance.text, utterance.audio);
+        own.finish();
+        if (mark == null) {
+            result.complete(PlayedAfterReply.NOT_QUEUED);
+            return;
+        }
+        awaitMark(mark, utterance, result);
+    }
+
+    /**
+     * Under the lock: true when {@code result} was cancelled, or the call ended or its last words started (then
+     * {@code result} completes {@code NOT_QUEUED}): nothing is to be queued.
+     */
+    private boolean tooLate(CompletableFuture<PlayedAfterReply> result) {
+        if (!result.isDone() && (call.isEnded() || lastWords)) {
+            result.complete(PlayedAfterReply.NOT_QUEUED);
+        }
+        return result.isDone();
+    }
+
+    /**
+     * Waits for the echo of a queued utterance's mark (the audio still ahead in playback, plus its grace). Last words
+     * whose wait is cancelled (the hand-off was called off) give the call back: turns are answered again.
+     */
+    private void awaitMark(CompletableFuture<String> markQueued, Queued utterance,
+            CompletableFuture<PlayedAfterReply> result) {
+        if (utterance.last) {
+            result.whenComplete((played, failure) -> {
+                if (result.isCancelled()) {
+                    resumeTurns();
+                }
+            });
+        }
+        markQueued.thenCompose(mark -> mark == null ? CompletableFuture.completedFuture(false)
+                        : playback.tracker().awaitPlayed(mark, playback.pendingAudio().plus(utterance.markTimeout)))
+                .whenComplete((played, failure) -> result.complete(Boolean.TRUE.equals(played)
+                        ? PlayedAfterReply.HEARD : PlayedAfterReply.UNCONFIRMED));
+    }
+
     /**
      * The instant part of a barge-in, on the hot path: Twilio's buffer cleared and the reply in flight cancelled (its
      * LLM stream and syntheses stop). Nothing happens while the agent is silent, after the last words or the end.
@@ -205,7 +311,7 @@ final class CallTranscript {
                 replyInterrupted = false;
                 return null;
             }
-            List<String> heard = playback.tracker().drainHeard();
+            List<String> heard = playback.tracker().drainHeard().stream().filter(text -> !text.isEmpty()).toList();
             turn = replyInterrupted ? new Turn(Turn.Role.assistant, String.join(" ", heard), true)
                     : Turn.assistant(String.join(" ", voiced));
             reply = null;
@@ -245,5 +351,9 @@ final class CallTranscript {
         player.add(text);
         player.finish();
         return player.done();
+    }
+
+    /** An utterance to queue behind the reply: text to synthesise, or audio ({@code text} empty) to play as it is. */
+    private record Queued(String text, byte[] audio, boolean last, Duration markTimeout) {
     }
 }

@@ -134,6 +134,20 @@ final class Playback {
         return tracker;
     }
 
+    /**
+     * How long until Twilio has played everything queued here and sent so far: the wait for a mark queued now (an
+     * upper bound for unpaced playback, whose clock does not run).
+     */
+    synchronized Duration pendingAudio() {
+        long frames = 0;
+        for (Object entry : queue) {
+            if (entry instanceof Frames audio) {
+                frames += (audio.end - audio.next) / MuLaw.FRAME_BYTES;
+            }
+        }
+        return Duration.ofNanos(Math.max(0, playedOutAt - scheduler.nanoTime()) + frames * FRAME_NANOS);
+    }
+
     private synchronized void enqueue(Object entry) {
         queue.add(entry);
     }

@@ -60,22 +60,42 @@ public final class SentencePlayer {
 
     /** Starts synthesising the next sentence of the reply. */
     public void add(String sentence) {
+        append(sentence, null);
+    }
+
+    /**
+     * One more utterance after everything added so far, while the reply is open (neither finished nor cancelled): a
+     * sentence to synthesise, or audio to play as it is (keypad tones: never remembered as said).
+     *
+     * @param text  the sentence; for {@code audio}, an empty string
+     * @param audio mu-law audio to play instead of synthesising {@code text}; null to synthesise
+     * @return completes with the utterance's mark once it is queued behind its audio, with null when it was cleared,
+     *         failed or cancelled with the reply before that; null when the reply was no longer open (nothing added)
+     */
+    CompletableFuture<String> append(String text, byte[] audio) {
         Slot slot;
         synchronized (this) {
             if (cancelled || finished) {
-                return;
+                return null;
             }
-            slot = new Slot(sentence);
+            slot = new Slot(text, audio == null);
             slots.add(slot);
         }
+        onCancel(() -> slot.markSent.complete(null));
         advance();
-        Synthesis synthesis = speak.apply(sentence, slot);
+        Synthesis synthesis = audio == null ? speak.apply(text, slot) : Rendered.play(audio, slot);
         synchronized (this) {
             slot.synthesis = synthesis;
             if (cancelled) {
                 synthesis.cancel();
             }
         }
+        return slot.markSent;
+    }
+
+    /** True until the reply is finished or cancelled: {@link #append} still adds to it. */
+    synchronized boolean isOpen() {
+        return !cancelled && !finished;
     }
 
     /** No more sentences; {@link #done()} completes once the last one has been sent. */
@@ -124,7 +144,7 @@ public final class SentencePlayer {
      * may be remembered as having said.
      */
     public synchronized List<String> sentencesVoiced() {
-        return slots.stream().filter(slot -> slot.failure == null).map(slot -> slot.text).toList();
+        return slots.stream().filter(slot -> slot.spoken && slot.failure == null).map(slot -> slot.text).toList();
     }
 
     /** Completes with the mark names sent (null for a sentence that failed or was cleared), in order. */
@@ -201,6 +221,8 @@ public final class SentencePlayer {
     private final class Slot implements AudioSink {
 
         final String text;
+        /** False for audio played as it is (keypad tones): not part of what the reply says. */
+        final boolean spoken;
         final AudioSink target;
         final List<byte[]> buffered = new ArrayList<>();
         final CompletableFuture<String> markSent = new CompletableFuture<>();
@@ -210,8 +232,9 @@ public final class SentencePlayer {
         Throwable failure;
         String mark;
 
-        Slot(String text) {
+        Slot(String text, boolean spoken) {
             this.text = text;
+            this.spoken = spoken;
             this.target = playback.utterance(text, markSent);
         }
 
@@ -255,6 +278,28 @@ public final class SentencePlayer {
                 failure = cause;
             }
             advance();
+        }
+    }
+
+    /** Audio that needs no synthesis, delivered to its sink at once. */
+    private static final class Rendered implements Synthesis {
+
+        private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+        static Synthesis play(byte[] audio, AudioSink sink) {
+            sink.onAudio(audio);
+            sink.onComplete();
+            return new Rendered();
+        }
+
+        @Override
+        public void cancel() {
+            // delivered already: nothing left to stop
+        }
+
+        @Override
+        public CompletableFuture<Void> done() {
+            return DONE;
         }
     }
 }

@@ -40,6 +40,21 @@ public record AgentTools(Transfer transfer, boolean endCall, boolean sendDtmf, L
         return Optional.ofNullable(transfer);
     }
 
+    /** @return the phrases the enabled tools may speak (to pre-warm): the filler, transfer and goodbye phrases */
+    public List<String> phrasesInUse() {
+        List<String> used = new java.util.ArrayList<>();
+        if (any()) {
+            used.add(phrases.filler());
+        }
+        if (transfer != null) {
+            used.add(phrases.transfer());
+        }
+        if (endCall) {
+            used.add(phrases.goodbye());
+        }
+        return used;
+    }
+
     /** Never reveals the secret, only whether there is one. */
     @Override
     public String toString() {

@@ -13,9 +13,11 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * (Gateway role only.) Puts every tenant's {@code prewarm} phrases (by default its greeting and fallback phrase), and the shutdown goodbye
- * phrase in the tenant's voice, in the TTS cache at startup and whenever the tenant changes, so a call's first words,
- * its fallback and its goodbye play from the cache even when the TTS provider is slow or down. Runs in the background; a failure only means a later cache miss.
+ * (Gateway role only.) Puts every tenant's {@code prewarm} phrases (by default its greeting and fallback phrase), the
+ * phrases of the tools it enabled (filler, transfer, goodbye), and the shutdown goodbye phrase in the tenant's voice,
+ * in the TTS cache at startup and whenever the tenant changes, so a call's first words, its fallback and its goodbye
+ * play from the cache even when the TTS provider is slow or down. Runs in the background; a failure only means a
+ * later cache miss.
  */
 @Component
 @ConditionalOnProperty(name = "apex.role.gateway", havingValue = "true", matchIfMissing = true)
@@ -40,7 +42,8 @@ class TenantPrewarm {
     }
 
     private void prewarm(Tenant tenant) {
-        List<String> phrases = Stream.concat(tenant.prewarm().stream(), Stream.of(goodbye)).distinct().toList();
+        List<String> phrases = Stream.of(tenant.prewarm().stream(), Stream.of(goodbye),
+                tenant.tools().phrasesInUse().stream()).flatMap(s -> s).distinct().toList();
         speech.prewarm(tenant.voice(), phrases).whenComplete((synthesised, error) -> {
             if (error != null) {
                 log.warn("pre-warming tenant {} failed: {}", tenant.id(), error.getMessage());

@@ -223,4 +223,40 @@ class SentencePlayerTests {
         assertThat(current.isCancelled()).isTrue();
         assertThat(player.isCancelled()).as("a reply that had sent everything is left as it was").isFalse();
     }
+
+    @Test
+    void audioAppendedToAnOpenReplyPlaysAfterItsSentencesAndIsNotRememberedAsSaid() throws Exception {
+        player.add("First.");
+        CompletableFuture<String> tones = player.append("", audio(9, 320));
+        assertThat(tones).isNotNull();
+        assertThat(played()).isEmpty();
+
+        synthesizing.get("First.").onAudio(audio(1, 160));
+        synthesizing.get("First.").onComplete();
+
+        assertThat(played()).containsExactly("audio1", "mark", "audio9", "audio9", "mark");
+        assertThat(tones.get(1, TimeUnit.SECONDS)).isNotNull();
+        assertThat(player.sentencesVoiced()).containsExactly("First.");
+        player.add("Second.");
+        assertThat(player.isOpen()).isTrue();
+    }
+
+    @Test
+    void anAppendedUtteranceCancelledWithItsReplyBeforeItsTurnEndsWithoutAMark() throws Exception {
+        player.add("First.");
+        CompletableFuture<String> tones = player.append("", audio(9, 320));
+
+        player.cancel();
+
+        assertThat(tones.get(1, TimeUnit.SECONDS)).isNull();
+        assertThat(played()).isEmpty();
+    }
+
+    @Test
+    void nothingIsAppendedToAFinishedOrCancelledReply() {
+        player.finish();
+        assertThat(player.isOpen()).isFalse();
+        assertThat(player.append("Late.", null)).isNull();
+        assertThat(synthesizing).isEmpty();
+    }
 }

@@ -2,6 +2,7 @@ package io.apexvoice.gateway.simulator.call;
 
 import io.apexvoice.gateway.simulator.call.MediaMessages.AgentMessage;
 import io.apexvoice.gateway.simulator.call.TimelineEvent.Kind;
+import io.apexvoice.gateway.simulator.speech.KeypadToneDetector;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
  * marks through the {@link PlayoutBuffer}, echoes marks when they play out (or all at once on {@code clear}), and
  * measures the agent's replies. A reply is the agent audio after the greeting point ({@code start}) or after a
  * user turn end; its first frame gives the greeting or turn latency; it is done once a mark sent during it has
- * been echoed, the queue is empty and nothing new arrived for a settle time.
+ * been echoed, the queue is empty and nothing new arrived for a settle time. Keypad tones in the agent's audio are
+ * timeline events ({@code AGENT_DTMF}), as the IVR at the far end would hear them.
  * <p>
  * Inputs: {@link #onText}, {@link #onBinary}, {@link #tick} (all with a monotonic nanosecond time). Outputs: mark
  * echoes through {@code send}, timeline events, {@link #stats()}. Not thread-safe (one call's context).
@@ -24,6 +26,7 @@ final class AgentSide {
     private final MediaMessages codec;
     private final Consumer<String> send;
     private final PlayoutBuffer playout = new PlayoutBuffer();
+    private final KeypadToneDetector keypad = new KeypadToneDetector();
     private final TreeMap<String, Integer> anomalies = new TreeMap<>();
     private long frames;
     private long audioBytes;
@@ -117,6 +120,7 @@ final class AgentSide {
         }
         frames++;
         audioBytes += media.audio().length;
+        keypad.accept(media.audio()).forEach(key -> timeline.add(Kind.AGENT_DTMF, String.valueOf(key)));
         lastActivity = now;
         playout.audio(media.audio().length, now);
         if (!replyHeard) {

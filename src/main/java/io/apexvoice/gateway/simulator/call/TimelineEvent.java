@@ -29,6 +29,8 @@ public record TimelineEvent(long atMillis, Kind kind, String detail, long latenc
         CLEAR_RECEIVED("clear received"),
         MARKS_FLUSHED("marks flushed"),
         DTMF_SENT("dtmf sent"),
+        /** The agent played a keypad tone into the call (heard in its audio). */
+        AGENT_DTMF("agent dtmf"),
         AGENT_DONE("agent done"),
         ANOMALY("anomaly"),
         STREAM_CLOSED("stream closed"),

@@ -80,7 +80,8 @@ final class ToneAlphabet {
         return NONE;
     }
 
-    private static double goertzelPower(double[] x, double coeff) {
+    /** Goertzel power of {@code x} at the frequency of {@code coeff} ({@code 2 cos(2 pi f / 8000)}). */
+    static double goertzelPower(double[] x, double coeff) {
         double s1 = 0;
         double s2 = 0;
         for (double sample : x) {

@@ -65,7 +65,7 @@ public record CallUpdate(Instant at, String status, URI url, String method, Stri
 
     /** The {@code callerId} of the first {@code <Dial>}; null when absent. */
     public String callerId() {
-        return dials().stream().map(TwimlAnswer.Dial::callerId).findFirst().orElse(null);
+        return dials().stream().findFirst().map(TwimlAnswer.Dial::callerId).orElse(null);
     }
 
     /** The digits of every {@code <Play digits>}, concatenated ("" when none). */
