@@ -66,4 +66,10 @@ public class EndCallTool implements ToolSource {
                 .thenCompose(done -> done ? CompletableFuture.completedFuture(true)
                         : twilio.complete(call.callSid()).exceptionally(failure -> false));
     }
+
+    /** The caller hears it at work ({@link ToolSource#speaksForItself}). */
+    @Override
+    public boolean speaksForItself() {
+        return true;
+    }
 }

@@ -67,4 +67,10 @@ public class SendDtmfTool implements ToolSource {
         });
         return outcome;
     }
+
+    /** The caller hears it at work ({@link ToolSource#speaksForItself}). */
+    @Override
+    public boolean speaksForItself() {
+        return true;
+    }
 }

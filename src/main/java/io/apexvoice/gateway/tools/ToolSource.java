@@ -22,4 +22,12 @@ public interface ToolSource {
      * @return the outcome; never completes exceptionally for a failure of the tool itself (that is an outcome)
      */
     CompletableFuture<ToolOutcome> run(ToolInvocation invocation);
+
+    /**
+     * @return true when the caller hears this source's tools at work (a phrase, keypad tones): a turn waiting only for
+     *         such tools plays no filler phrase over them
+     */
+    default boolean speaksForItself() {
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import io.apexvoice.gateway.llm.ToolSpec;
 import io.apexvoice.gateway.tenants.Tenant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
@@ -28,16 +29,25 @@ public class Toolbox {
         return offered;
     }
 
+    /**
+     * @return true when every one of {@code names} is a tool the caller hears at work ({@link
+     *         ToolSource#speaksForItself}): no filler phrase is needed while they run
+     */
+    public boolean speakForThemselves(Tenant tenant, List<String> names) {
+        return names.stream().allMatch(name -> source(tenant, name).map(ToolSource::speaksForItself).orElse(false));
+    }
+
     /** Runs one call of the model; see {@link ToolSource#run} for cancellation. */
     public CompletableFuture<ToolOutcome> run(ToolInvocation invocation) {
         String name = invocation.toolCall().name();
-        Tenant tenant = invocation.call().tenant();
-        for (ToolSource source : sources) {
-            if (source.offeredTo(tenant).stream().anyMatch(spec -> spec.name().equals(name))) {
-                return source.run(invocation);
-            }
-        }
-        return CompletableFuture.completedFuture(ToolOutcome.failed(ToolOutcome.Status.unknown_tool,
-                "error: there is no tool named " + name));
+        return source(invocation.call().tenant(), name).map(source -> source.run(invocation))
+                .orElseGet(() -> CompletableFuture.completedFuture(ToolOutcome.failed(
+                        ToolOutcome.Status.unknown_tool, "error: there is no tool named " + name)));
+    }
+
+    private Optional<ToolSource> source(Tenant tenant, String name) {
+        return sources.stream()
+                .filter(source -> source.offeredTo(tenant).stream().anyMatch(spec -> spec.name().equals(name)))
+                .findFirst();
     }
 }

@@ -138,4 +138,10 @@ public class TransferCallTool implements ToolSource, AutoCloseable {
             return thread;
         };
     }
+
+    /** The caller hears it at work ({@link ToolSource#speaksForItself}). */
+    @Override
+    public boolean speaksForItself() {
+        return true;
+    }
 }

@@ -43,11 +43,12 @@ import org.springframework.stereotype.Component;
  * model said before the calls is spoken, the calls run in order ({@link ToolRun}), and once they all ended the reply
  * streams on from a new request carrying the round ({@link LlmRequest#withToolRound}) with a fresh deadline, into the
  * same splitter, gate and player, so the answer is spoken after whatever came before. Tools run longer than
- * {@link TurnProperties#fillerAfter()}: the tenant's filler phrase is spoken meanwhile (once per turn). The budget
+ * {@link TurnProperties#fillerAfter()}: the tenant's filler phrase is spoken meanwhile (once per turn), unless every
+ * tool of the round is one the caller hears at work (a transfer or goodbye phrase, keypad tones). The budget
  * timer is off while tools run; each follow-up request has one of its own, and its fallback needs no sentence of that
  * request (what was spoken before does not count). An outcome that {@link ToolOutcome#handsOff() hands off} ends the
  * reply there: nothing more is asked of the model. After {@link TurnProperties#maxToolRounds()} rounds the model is
- * asked once more without tools. Barge-in or the call's end during a round cancels the tools and asks nothing more.
+ * asked once more, tools described but no more calls allowed. Barge-in or the call's end during a round cancels the tools and asks nothing more.
  * <p><b>Permits and breaker across rounds.</b> One turn is one admission: the tenant slot and the global AIMD permit
  * taken by the route's earlier steps stay held through every round (also while tools run) and go back once, when
  * the reply's last LLM stream ends (its outcome is what the limiter learns) or the turn ends otherwise; the
@@ -178,7 +179,8 @@ class StreamedReply extends AsyncProcessorSupport {
                 run.cancel();
             }
             long fillerAfter = properties.fillerAfter().toMillis();
-            if (fillerAfter > 0 && !fillerSaid) {
+            if (fillerAfter > 0 && !fillerSaid
+                    && !toolbox.speakForThemselves(call.tenant(), calls.stream().map(ToolCall::name).toList())) {
                 fillerTimer = vertx.setTimer(fillerAfter, fired -> call.onCallLoop(() -> fillerDue(run)));
             }
             run.start().done().whenComplete((outcomes, never) -> call.onCallLoop(() -> call.logged(

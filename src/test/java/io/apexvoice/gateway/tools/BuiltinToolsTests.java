@@ -127,7 +127,7 @@ class BuiltinToolsTests {
     void anOutboundTransferWithoutACallerIdShowsTheTenantNumberTheCallWasPlacedFrom() throws Exception {
         String tenant = FIXTURE.baseUrl() + "/twilio/" + BuiltinToolsFixture.TRANSFER_ONLY;
         CallCreation placed = twilioCalls.create("+14155550199", BuiltinToolsFixture.OUTBOUND_NUMBER,
-                tenant + "/voice", tenant + "/status", Duration.ofSeconds(30)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                tenant + "/voice", tenant + "/status", Duration.ofSeconds(30), null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(placed).isInstanceOf(CallCreation.Created.class);
         CallSid sid = ((CallCreation.Created) placed).callSid();
         Await.until(WAIT, () -> activeCalls.find(sid).isPresent(), "the answered call to be live on the gateway");
