@@ -30,8 +30,21 @@ public final class LocalSimulators implements ApplicationContextInitializer<Conf
 
     static final String PROPERTY_SOURCE = "apexLocalSimulators";
 
-    /** Phone-length answers for the demo tenant's scripted callers; anything else gets the simulator's echo. */
+    /** The demo tenant's allowed transfer target ({@code config/tenants.yaml}). */
+    static final String DEMO_TRANSFER_TARGET = "+15005550199";
+
+    /**
+     * Phone-length answers for the demo tenant's scripted callers; anything else gets the simulator's echo. A caller
+     * asking for a person gets {@code transfer_call} (an apology when it failed), one who is done gets
+     * {@code end_call}: only where the tenant offers those tools, else these rules do not apply.
+     */
     static final List<GroqSimulator.Rule> DEMO_REPLIES = List.of(
+            new GroqSimulator.Rule("person|human|representative",
+                    "I'm sorry, I could not connect you right now. Can I help you myself?").afterToolResult("error"),
+            GroqSimulator.Rule.calling("person|human|representative", GroqSimulator.ToolCall.of("transfer_call",
+                    "{\"to\":\"" + DEMO_TRANSFER_TARGET + "\",\"reason\":\"the caller asked for a person\"}")),
+            GroqSimulator.Rule.calling("hang up|that is all|that's all",
+                    GroqSimulator.ToolCall.of("end_call", "{\"reason\":\"the caller is done\"}")),
             new GroqSimulator.Rule("opening hours|open today|when are you open",
                     "We are open every day from nine in the morning to six in the evening. Anything else?"),
             new GroqSimulator.Rule("table|book|reservation",
