@@ -46,9 +46,10 @@ class TwilioCallUpdateTests extends TwilioRestSimulatorTestBase {
         });
         Await.until(WAIT, () -> media.closed, "the media socket closed");
         assertThat(media.received.get(media.received.size() - 1).path("event").asText()).isEqualTo("stop");
-        Await.until(WAIT, () -> created(sid).result() != null, "the call ended");
+        // the media leg's result comes first, the call's status once the <Dial> leg is over: wait for both
+        Await.until(WAIT, () -> created(sid).result() != null && "completed".equals(created(sid).status()),
+                "the call ended");
         CreatedCall ended = created(sid);
-        assertThat(ended.status()).isEqualTo("completed");
         assertThat(ended.result().outcome()).isEqualTo(Outcome.ENDED);
         assertThat(ended.result().reason()).contains("<Dial> +14155550123");
         assertThat(ended.lastRedirect()).hasValueSatisfying(u -> assertThat(u.dialled()).isEqualTo("+14155550123"));
