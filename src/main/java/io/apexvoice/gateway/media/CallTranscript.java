@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ final class CallTranscript {
     private SentencePlayer reply;
     private boolean replyInterrupted;
     private volatile boolean lastWords;
+    // guarded by this: the record has been given the tool calls (the call ended)
+    private boolean recordFinalised;
 
     CallTranscript(CallRuntime call, Playback playback, CallServices services) {
         this.call = call;
@@ -267,20 +270,50 @@ final class CallTranscript {
         latencies.add(name, latency);
     }
 
-    /** Keeps one tool call for the record (at most {@link #MAX_TOOL_CALLS} per call; later ones are dropped). */
-    synchronized void recordToolCall(CallRecord.ToolCallEntry call) {
-        if (toolCalls.size() < MAX_TOOL_CALLS) {
-            toolCalls.add(call);
+    /**
+     * Keeps one tool call for the record (at most {@link #MAX_TOOL_CALLS} per call; later ones are dropped). One that
+     * ends after the record was finalised (a transfer or hang-up ends the call before Twilio's answer comes back) is
+     * written to the record on its own, off the calling thread.
+     */
+    void recordToolCall(CallRecord.ToolCallEntry entry) {
+        synchronized (this) {
+            if (toolCalls.size() >= MAX_TOOL_CALLS) {
+                return;
+            }
+            toolCalls.add(entry);
+            if (!recordFinalised) {
+                return;
+            }
+        }
+        if (services.warmUp.owns(call.tenantId())) {
+            return;
+        }
+        try {
+            services.turnWorkers.execute(() -> {
+                try {
+                    services.records.update(call.tenantId(), call.callSid(),
+                            record -> record.withToolCalls(toolCalls()));
+                } catch (RuntimeException e) {
+                    call.logged(() -> log.warn("late tool call not recorded: {}", e.getMessage()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            call.logged(() -> log.warn("late tool call not recorded: shutting down"));
         }
     }
 
-    /** The call record with this call's turns, latencies and tool calls. */
+    /** The call record with this call's turns, latencies and tool calls; later tool calls are written on their own. */
     CallRecord applyTo(CallRecord record) {
         List<CallRecord.ToolCallEntry> calls;
         synchronized (this) {
+            recordFinalised = true;
             calls = List.copyOf(toolCalls);
         }
         return latencies.applyTo(record.withTurns(turns())).withToolCalls(calls);
+    }
+
+    private synchronized List<CallRecord.ToolCallEntry> toolCalls() {
+        return List.copyOf(toolCalls);
     }
 
     synchronized List<Turn> turns() {

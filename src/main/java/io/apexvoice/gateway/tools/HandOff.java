@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * already said ({@link CallRuntime#sayLastAfterReply}: no further turn is answered from then on), then, once its mark
  * came back (or could not), the action runs. Cancelling the returned future before the phrase is queued (barge-in on
  * the reply) leaves the call as it was and the action never runs; the call's end before then gives
- * {@code cancelled}.
+ * {@code cancelled}. Once the action has started the future can no longer be cancelled: the redirect or hang-up ends
+ * the call (which cancels the turn) and its outcome is still the one recorded.
  */
 final class HandOff {
 
@@ -26,15 +27,45 @@ final class HandOff {
     static CompletableFuture<ToolOutcome> run(CallRuntime call, String phrase, Duration echoGrace,
             Supplier<CompletableFuture<ToolOutcome>> action) {
         CompletableFuture<PlayedAfterReply> words = call.sayLastAfterReply(phrase, echoGrace);
-        CompletableFuture<ToolOutcome> outcome = words.thenCompose(played -> played == PlayedAfterReply.NOT_QUEUED
-                ? CompletableFuture.completedFuture(ToolOutcome.failed(ToolOutcome.Status.cancelled,
-                        "error: the call is ending; nothing was done"))
-                : action.get());
+        Outcome outcome = new Outcome();
+        words.whenComplete((played, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
+            } else if (played == PlayedAfterReply.NOT_QUEUED) {
+                outcome.complete(ToolOutcome.failed(ToolOutcome.Status.cancelled,
+                        "error: the call is ending; nothing was done"));
+            } else if (outcome.act()) {
+                action.get().whenComplete((done, failed) -> {
+                    if (failed != null) {
+                        outcome.completeExceptionally(failed);
+                    } else {
+                        outcome.complete(done);
+                    }
+                });
+            }
+        });
         outcome.whenComplete((done, failure) -> {
             if (outcome.isCancelled()) {
                 words.cancel(false);
             }
         });
         return outcome;
+    }
+
+    /** The tool's outcome: cancellable until the action starts, not after. */
+    private static final class Outcome extends CompletableFuture<ToolOutcome> {
+
+        private boolean acting;
+
+        /** @return whether the action may start (not cancelled before); from now on {@link #cancel} refuses */
+        synchronized boolean act() {
+            acting = !isCancelled();
+            return acting;
+        }
+
+        @Override
+        public synchronized boolean cancel(boolean mayInterruptIfRunning) {
+            return !acting && super.cancel(mayInterruptIfRunning);
+        }
     }
 }

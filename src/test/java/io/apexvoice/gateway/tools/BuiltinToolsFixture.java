@@ -1,14 +1,9 @@
 package io.apexvoice.gateway.tools;
 
-import io.apexvoice.gateway.call.TenantId;
 import io.apexvoice.gateway.simulator.azure.AzureTtsSimulator;
 import io.apexvoice.gateway.simulator.deepgram.DeepgramSimulator;
 import io.apexvoice.gateway.simulator.groq.GroqSimulator;
 import io.apexvoice.gateway.simulator.twilio.TwilioRestSimulator;
-import io.apexvoice.gateway.tenants.AgentTools;
-import io.apexvoice.gateway.tenants.Tenant;
-import io.apexvoice.gateway.tenants.TenantChangeListener;
-import io.apexvoice.gateway.tenants.TenantDirectory;
 import io.apexvoice.gateway.testsupport.FreePorts;
 import io.apexvoice.gateway.testsupport.RandomIds;
 import io.apexvoice.gateway.testsupport.RedisTestServer;
@@ -17,21 +12,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * A gateway wired to the Deepgram, Groq, Azure and Twilio REST simulators, with two tenants whose tools are set in
- * code ({@link Tenants}: the tenants file of this branch does not read {@code tools} yet): {@link #TOOLS} enables all
- * three built-in tools with a transfer caller ID of its own, {@link #TRANSFER_ONLY} only {@code transfer_call},
- * without one.
+ * A gateway wired to the Deepgram, Groq, Azure and Twilio REST simulators, with three tenants whose tools the tenants
+ * file declares: {@link #TOOLS} enables all three built-in tools with a transfer caller ID of its own,
+ * {@link #TRANSFER_ONLY} only {@code transfer_call}, without one, and {@link #AGENT} the three built-ins plus the HTTP
+ * tools a test passes in (signed with {@link #AGENT_SECRET}).
  */
 final class BuiltinToolsFixture {
 
@@ -39,18 +27,17 @@ final class BuiltinToolsFixture {
     static final String AUTH_TOKEN = "builtin-tools-test-token";
     static final String TOOLS = RandomIds.tenant().value();
     static final String TRANSFER_ONLY = RandomIds.tenant().value();
+    static final String AGENT = RandomIds.tenant().value();
     static final String TENANT_NUMBER = "+14155550100";
     /** {@link #TRANSFER_ONLY}'s number, which its outbound calls are placed from. */
     static final String OUTBOUND_NUMBER = "+14155550101";
+    static final String AGENT_NUMBER = "+14155550102";
     static final String DESK = "+14155550124";
+    static final String FILLER_PHRASE = "One moment.";
     static final String TRANSFER_PHRASE = "Connecting you now.";
     static final String GOODBYE_PHRASE = "Goodbye now.";
-
-    private static final Map<String, AgentTools> TOOLS_BY_TENANT = Map.of(
-            TOOLS, new AgentTools(new AgentTools.Transfer(List.of("+14155550123", DESK), TENANT_NUMBER), true, true,
-                    List.of(), null, new AgentTools.Phrases("One moment.", TRANSFER_PHRASE, GOODBYE_PHRASE)),
-            TRANSFER_ONLY, new AgentTools(new AgentTools.Transfer(List.of(DESK), null), false, false, List.of(),
-                    null, null));
+    /** The secret {@link #AGENT}'s HTTP tool requests are signed with. */
+    static final String AGENT_SECRET = "agent-actions-tool-secret-0123";
 
     private final int serverPort = FreePorts.next();
     private final int mediaPort = FreePorts.next();
@@ -62,11 +49,22 @@ final class BuiltinToolsFixture {
             TwilioRestSimulator.Settings.defaults().withAccount(ACCOUNT, AUTH_TOKEN));
     private final Path work;
 
+    /** The fixture without HTTP tools: {@link #AGENT} has only the built-ins. */
     BuiltinToolsFixture() {
+        this("[]");
+    }
+
+    /**
+     * The fixture with {@code agentHttpTools} (a YAML flow sequence of the tenants file's {@code tools.http} items)
+     * as {@link #AGENT}'s HTTP tools.
+     */
+    BuiltinToolsFixture(String agentHttpTools) {
         deepgram.start(0);
         azure.start(0);
         groq.start(0);
         twilio.start(0);
+        String phrases = "phrases: { filler: \"%s\", transfer: \"%s\", goodbye: \"%s\" }"
+                .formatted(FILLER_PHRASE, TRANSFER_PHRASE, GOODBYE_PHRASE);
         try {
             work = Files.createTempDirectory("apex-builtin-tools");
             StringBuilder yaml = new StringBuilder("""
@@ -74,23 +72,31 @@ final class BuiltinToolsFixture {
                       test: { callsPerMinute: 100000, maxConcurrentCalls: 1000, maxConcurrentLlm: 8, campaignShare: 1 }
                     tenants:
                     """);
-            for (String tenant : List.of(TOOLS, TRANSFER_ONLY)) {
-                String number = tenant.equals(TOOLS) ? TENANT_NUMBER : OUTBOUND_NUMBER;
-                yaml.append("""
-                          - id: %s
-                            name: Tools test tenant
-                            tier: test
-                            twilio: { numbers: ["%s"] }
-                            voice: { name: en-US-JennyNeural, language: en-US }
-                            prompt: "You are a test assistant."
-                            greeting: "Hello."
-                            fallbackPhrase: "Sorry, please hold on."
-                        """.formatted(tenant, number));
-            }
+            tenant(yaml, TOOLS, TENANT_NUMBER, "transfer: { allowedTargets: [\"+14155550123\", \"" + DESK
+                    + "\"], callerId: \"" + TENANT_NUMBER + "\" }", "endCall: true", "sendDtmf: true", phrases);
+            tenant(yaml, TRANSFER_ONLY, OUTBOUND_NUMBER, "transfer: { allowedTargets: [\"" + DESK + "\"] }");
+            tenant(yaml, AGENT, AGENT_NUMBER, "transfer: { allowedTargets: [\"" + DESK + "\"] }", "endCall: true",
+                    "sendDtmf: true", "secret: \"" + AGENT_SECRET + "\"", phrases, "http: " + agentHttpTools);
             Files.writeString(work.resolve("tenants.yaml"), yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Appends one tenant with its number and the lines of its {@code tools:} mapping. */
+    private static void tenant(StringBuilder yaml, String id, String number, String... tools) {
+        yaml.append("""
+                  - id: %s
+                    name: Tools test tenant
+                    tier: test
+                    twilio: { numbers: ["%s"] }
+                    voice: { name: en-US-JennyNeural, language: en-US }
+                    prompt: "You are a test assistant."
+                    greeting: "Hello."
+                    fallbackPhrase: "Sorry, please hold on."
+                    tools:
+                      %s
+                """.formatted(id, number, String.join("\n      ", tools)));
     }
 
     /** The gateway's control plane, also its public URL (webhooks are signed over it). */
@@ -100,6 +106,10 @@ final class BuiltinToolsFixture {
 
     TwilioRestSimulator twilio() {
         return twilio;
+    }
+
+    GroqSimulator groq() {
+        return groq;
     }
 
     void register(DynamicPropertyRegistry registry) {
@@ -129,38 +139,5 @@ final class BuiltinToolsFixture {
         deepgram.close();
         azure.close();
         vertx.close();
-    }
-
-    private static Tenant withTools(Tenant tenant) {
-        AgentTools tools = TOOLS_BY_TENANT.get(tenant.id().value());
-        return tools == null ? tenant : new Tenant(tenant.id(), tenant.name(), tenant.tier(), tenant.suspended(),
-                tenant.twilio(), tenant.voice(), tenant.prompt(), tenant.greeting(), tenant.fallbackPhrase(),
-                tenant.bargeIn(), tenant.prewarm(), tenant.apiKeys(), tenant.timeZone(), tools, tenant.gather());
-    }
-
-    /** The gateway's tenants: those of the tenants file, with the tools of {@link #TOOLS_BY_TENANT}. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Tenants {
-
-        @Bean
-        @Primary
-        TenantDirectory tenantsWithTools(@Qualifier("tenantDirectory") TenantDirectory file) {
-            return new TenantDirectory() {
-                @Override
-                public Optional<Tenant> find(TenantId id) {
-                    return file.find(id).map(BuiltinToolsFixture::withTools);
-                }
-
-                @Override
-                public Collection<Tenant> all() {
-                    return file.all().stream().map(BuiltinToolsFixture::withTools).toList();
-                }
-
-                @Override
-                public void addListener(TenantChangeListener listener) {
-                    file.addListener(listener);
-                }
-            };
-        }
     }
 }

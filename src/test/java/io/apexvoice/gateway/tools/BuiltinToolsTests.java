@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,7 +47,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-@Import(BuiltinToolsFixture.Tenants.class)
 class BuiltinToolsTests {
 
     static final BuiltinToolsFixture FIXTURE = new BuiltinToolsFixture();
@@ -127,7 +125,8 @@ class BuiltinToolsTests {
     void anOutboundTransferWithoutACallerIdShowsTheTenantNumberTheCallWasPlacedFrom() throws Exception {
         String tenant = FIXTURE.baseUrl() + "/twilio/" + BuiltinToolsFixture.TRANSFER_ONLY;
         CallCreation placed = twilioCalls.create("+14155550199", BuiltinToolsFixture.OUTBOUND_NUMBER,
-                tenant + "/voice", tenant + "/status", Duration.ofSeconds(30), null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                tenant + "/voice", tenant + "/status", Duration.ofSeconds(30), null)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(placed).isInstanceOf(CallCreation.Created.class);
         CallSid sid = ((CallCreation.Created) placed).callSid();
         Await.until(WAIT, () -> activeCalls.find(sid).isPresent(), "the answered call to be live on the gateway");
