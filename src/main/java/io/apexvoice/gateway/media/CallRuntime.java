@@ -17,7 +17,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -105,6 +107,23 @@ public final class CallRuntime implements SttListener {
     /** Runs blocking work of this call on its ordered lane (never on an event loop). */
     void onLane(Runnable task) {
         lane.execute(task);
+    }
+
+    /** Runs blocking work of this call (a store read) on its ordered lane, never on an event loop; its result later. */
+    public <T> CompletableFuture<T> supplyOnLane(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            lane.execute(() -> {
+                try {
+                    result.complete(work.get());
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            result.completeExceptionally(shuttingDown);
+        }
+        return result;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.apexvoice.gateway.tenants;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public record AgentTools(Transfer transfer, boolean endCall, boolean sendDtmf, L
 
     /** @return the phrases the enabled tools may speak (to pre-warm): the filler, transfer and goodbye phrases */
     public List<String> phrasesInUse() {
-        List<String> used = new java.util.ArrayList<>();
+        List<String> used = new ArrayList<>();
         if (any()) {
             used.add(phrases.filler());
         }

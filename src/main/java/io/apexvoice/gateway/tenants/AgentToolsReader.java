@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -94,17 +95,7 @@ final class AgentToolsReader {
      * filler when any tool is, the transfer phrase with {@code transfer}, the goodbye with {@code endCall}).
      */
     static List<String> defaultPrewarm(String greeting, String fallbackPhrase, AgentTools tools) {
-        List<String> phrases = new ArrayList<>(List.of(greeting, fallbackPhrase));
-        if (tools.any()) {
-            phrases.add(tools.phrases().filler());
-        }
-        if (tools.transfer() != null) {
-            phrases.add(tools.phrases().transfer());
-        }
-        if (tools.endCall()) {
-            phrases.add(tools.phrases().goodbye());
-        }
-        return phrases.stream().distinct().toList();
+        return Stream.concat(Stream.of(greeting, fallbackPhrase), tools.phrasesInUse().stream()).distinct().toList();
     }
 
     private AgentTools.Transfer readTransfer(ConfigMapping tools, TwilioSettings twilio) {

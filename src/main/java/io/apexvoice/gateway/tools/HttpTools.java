@@ -181,13 +181,9 @@ public class HttpTools implements ToolSource {
         return ToolOutcome.failed(ToolOutcome.Status.failed, "error: " + what);
     }
 
-    private JsonNode parsedArguments(String arguments) {
-        try {
-            JsonNode parsed = json.readTree(arguments);
-            return parsed != null && parsed.isObject() ? parsed : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
+    /** The model's arguments as a JSON object, or null: an HTTP tool is never called without them (not even blank). */
+    private static JsonNode parsedArguments(String arguments) {
+        return arguments.isBlank() ? null : ToolArguments.parse(arguments).map(ToolArguments::json).orElse(null);
     }
 
     private byte[] body(Tenant tenant, CallSid callSid, AgentTools.HttpTool tool, JsonNode arguments) {

@@ -32,6 +32,11 @@ final class ToolArguments {
         }
     }
 
+    /** @return the arguments as a JSON object */
+    JsonNode json() {
+        return object;
+    }
+
     /** @return the string argument {@code name}, trimmed; empty when absent, blank or not a string */
     Optional<String> text(String name) {
         JsonNode value = object.get(name);

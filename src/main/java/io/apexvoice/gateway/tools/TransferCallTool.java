@@ -11,9 +11,6 @@ import io.apexvoice.gateway.tenants.Tenant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -32,7 +29,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(1)
-public class TransferCallTool implements ToolSource, AutoCloseable {
+public class TransferCallTool implements ToolSource {
 
     static final String NAME = "transfer_call";
     static final String NOT_ALLOWED = "error: that number is not an allowed transfer target";
@@ -47,8 +44,6 @@ public class TransferCallTool implements ToolSource, AutoCloseable {
     private final TwilioCallClient twilio;
     private final CallRecordStore records;
     private final BuiltinToolsProperties properties;
-    /** Reads the call record (a blocking store) off the calling thread. */
-    private final ExecutorService recordReads = Executors.newCachedThreadPool(daemonThreads());
 
     TransferCallTool(TwilioCallClient twilio, CallRecordStore records, BuiltinToolsProperties properties) {
         this.twilio = twilio;
@@ -95,11 +90,6 @@ public class TransferCallTool implements ToolSource, AutoCloseable {
         return "<Response><Dial" + attribute + ">" + XmlText.escape(number) + "</Dial></Response>";
     }
 
-    @Override
-    public void close() {
-        recordReads.shutdownNow();
-    }
-
     private ToolOutcome settle(CallRuntime call, String number, boolean accepted) {
         if (accepted) {
             call.logged(() -> log.info("call transferred to {}", number));
@@ -116,9 +106,9 @@ public class TransferCallTool implements ToolSource, AutoCloseable {
         if (transfer.callerId() != null && !transfer.callerId().isBlank()) {
             return CompletableFuture.completedFuture(transfer.callerId());
         }
-        return CompletableFuture.supplyAsync(() -> records.find(call.tenantId(), call.callSid())
+        return call.supplyOnLane(() -> records.find(call.tenantId(), call.callSid())
                 .filter(record -> record.direction() != null && record.direction().startsWith("outbound"))
-                .map(CallRecord::from).filter(from -> !from.isBlank()).orElse(null), recordReads)
+                .map(CallRecord::from).filter(from -> !from.isBlank()).orElse(null))
                 .exceptionally(failure -> {
                     call.logged(() -> log.warn("call record not read for the transfer's caller ID: {}",
                             failure.getMessage()));
@@ -128,15 +118,6 @@ public class TransferCallTool implements ToolSource, AutoCloseable {
 
     private static String normalised(String number) {
         return number.replaceAll("[\\s()\\-]", "");
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "apex-transfer-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** The caller hears it at work ({@link ToolSource#speaksForItself}). */
