@@ -121,6 +121,11 @@ public class CachedSpeech {
         });
     }
 
+    /** Flights still joinable (running, or finished and not yet retired); for tests. */
+    int flights() {
+        return inFlight.size();
+    }
+
     /** Joins the flight running for the key, or starts one; retried when the found flight was just abandoned. */
     private SharedSynthesis.Subscriber join(Voice voice, String text, AudioSink sink) {
         long askedNanos = System.nanoTime();

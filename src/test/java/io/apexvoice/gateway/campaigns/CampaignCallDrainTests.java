@@ -73,7 +73,10 @@ class CampaignCallDrainTests {
             ConfigurableApplicationContext context = startGateway();
             String campaign = FIXTURE.create(0, CampaignFixture.campaign("in-flight", 5, List.of("+14155553002"),
                     null));
-            Await.until(Duration.ofSeconds(30), () -> queue.inflight(tenant) == 1, "the job leased");
+            // sent, not only leased: a job claimed but not yet handed to the sender when SIGTERM comes is released
+            Await.until(Duration.ofSeconds(30),
+                    () -> queue.inflight(tenant) == 1 && FIXTURE.twilio.requestsInProgress() == 1,
+                    "the job leased and its call creation waiting for Twilio's answer");
 
             context.close();
 

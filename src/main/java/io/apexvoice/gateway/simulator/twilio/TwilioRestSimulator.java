@@ -226,6 +226,11 @@ public final class TwilioRestSimulator extends SimulatorServer<TwilioRestSimulat
                 this::settings, stats);
     }
 
+    /** @return REST requests received and not yet answered (held by {@link Settings#withRequests} latency, say) */
+    public int requestsInProgress() {
+        return inFlight.get();
+    }
+
     /** Every call created since start or the last reset, in creation order. */
     public List<CreatedCall> createdCalls() {
         return order.stream().map(SimulatedCall::snapshot).toList();
