@@ -52,7 +52,8 @@ public final class FreePorts {
     /** The first port of the kernel's ephemeral range (Linux), or 0 when it cannot be read. */
     private static int ephemeralStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // a line reader: Files.readString of this /proc file (size 0) returned only its first byte ("3")
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 0;
