@@ -1,7 +1,6 @@
 package io.apexvoice.gateway.simulator.groq;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.apexvoice.gateway.simulator.Pacing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -21,6 +20,10 @@ import java.util.List;
  * {@code hangAfterTokens} ≥ 0 stops sending and leaves the connection open. A fault set beyond the reply's length
  * fires after the last token, before the finish chunk. If the client closes first, the
  * pending timer is cancelled and the stream counted as cancelled.
+ *
+ * <p>A delay of 0 is no delay: the events due at the same moment leave in one write (one HTTP chunk, as a fast
+ * provider's events share TCP segments), not one write and one event-loop turn per token, which would make a
+ * "zero-latency" provider cost the client a socket read per token.
  */
 final class SseStream {
 
@@ -42,6 +45,7 @@ final class SseStream {
     private final GroqStats stats;
     private final CompletionChunks chunks;
     private final Plan plan;
+    private final StringBuilder due = new StringBuilder();
     private long timerId = -1;
 
     SseStream(Vertx vertx, HttpServerResponse response, GroqStats stats, CompletionChunks chunks, Plan plan) {
@@ -67,7 +71,17 @@ final class SseStream {
         stats.status(200);
         stats.streamOpened();
         send(chunks.role());
-        timerId = Pacing.after(vertx, plan.firstTokenDelayMs(), () -> next(0));
+        after(plan.firstTokenDelayMs(), 0);
+    }
+
+    /** Goes on with piece {@code next} now when {@code delayMs} is 0, else writes what is due and sets a timer. */
+    private void after(long delayMs, int next) {
+        if (delayMs <= 0) {
+            next(next);
+        } else {
+            flush();
+            timerId = vertx.setTimer(delayMs, fired -> next(next));
+        }
     }
 
     private void next(int sent) {
@@ -78,11 +92,12 @@ final class SseStream {
             String data = "data: " + GroqErrors.midStream() + "\n\n";
             end(plan.bareErrorData() ? data : "event: error\n" + data);
         } else if (faultDue(plan.hangAfterTokens(), sent)) {
+            flush();
             stats.hung();
         } else if (sent < plan.pieces().size()) {
             send(chunks.piece(plan.pieces().get(sent)));
             stats.tokenStreamed();
-            timerId = Pacing.after(vertx, plan.interTokenDelayMs(), () -> next(sent + 1));
+            after(plan.interTokenDelayMs(), sent + 1);
         } else {
             send(chunks.finish(plan.finishReason(), plan.usage()));
             if (plan.includeUsage()) {
@@ -99,11 +114,19 @@ final class SseStream {
     }
 
     private void send(ObjectNode chunk) {
-        response.write("data: " + chunk + "\n\n");
+        due.append("data: ").append(chunk).append("\n\n");
+    }
+
+    private void flush() {
+        if (!due.isEmpty()) {
+            response.write(due.toString());
+            due.setLength(0);
+        }
     }
 
     private void end(String last) {
         stats.streamEnded();
-        response.end(last);
+        response.end(due.append(last).toString());
+        due.setLength(0);
     }
 }
