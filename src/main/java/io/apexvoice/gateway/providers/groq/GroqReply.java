@@ -69,16 +69,27 @@ final class GroqReply implements ReplyStream, GroqAttempt.Listener {
         this.retries = retries;
     }
 
+    /**
+     * Sends the first attempt: at once when called on the reply's context (the call's loop, where a turn starts), so
+     * the request does not wait a loop turn behind other calls' work; a reply failing before any request (no time
+     * left) fails on a later loop turn, never inside this call.
+     */
     void start() {
-        context.runOnContext(v -> {
-            long budgetMs = retries.remaining().toMillis();
-            if (budgetMs <= 0) {
-                finish(GroqProblem.broken("the turn's time budget was spent before the request").toFailure(0));
-                return;
-            }
-            deadlineTimer = vertx.setTimer(budgetMs, fired -> deadlinePassed());
-            attempt();
-        });
+        long budgetMs = retries.remaining().toMillis();
+        if (budgetMs > 0 && Vertx.currentContext() == context) {
+            begin(budgetMs);
+        } else {
+            context.runOnContext(v -> begin(retries.remaining().toMillis()));
+        }
+    }
+
+    private void begin(long budgetMs) {
+        if (budgetMs <= 0) {
+            finish(GroqProblem.broken("the turn's time budget was spent before the request").toFailure(0));
+            return;
+        }
+        deadlineTimer = vertx.setTimer(budgetMs, fired -> deadlinePassed());
+        attempt();
     }
 
     @Override
