@@ -74,13 +74,13 @@ final class SseStream {
         after(plan.firstTokenDelayMs(), 0);
     }
 
-    /** Goes on with piece {@code next} now when {@code delayMs} is 0, else writes what is due and sets a timer. */
-    private void after(long delayMs, int next) {
+    /** Goes on with {@code piece} now when {@code delayMs} is 0, else writes what is due and sets a timer. */
+    private void after(long delayMs, int piece) {
         if (delayMs <= 0) {
-            next(next);
+            next(piece);
         } else {
             flush();
-            timerId = vertx.setTimer(delayMs, fired -> next(next));
+            timerId = vertx.setTimer(delayMs, fired -> next(piece));
         }
     }
 
