@@ -32,10 +32,19 @@ gateway_jar > /dev/null
 pipeline_jar > /dev/null
 start_redis # the gateway's Redis (the relay needs none)
 
-# heap.sh: live heap in KiB of process $1 (GC.class_histogram runs a full GC first; its Total line is in bytes)
+# heap.sh PID PORT: "HEAP REPLAY DIRECT" in KiB: the live heap of process PID (GC.class_histogram runs a full GC
+# first; its Total line is in bytes), and from the gateway's actuator on PORT the STT replay audio its calls keep off
+# the heap (apex.stt.replay.audio.bytes, state kept) and the JVM's direct buffers in all (-1 when unreadable)
 cat > "$WORK/heap.sh" <<'SH'
 #!/bin/sh
-jcmd "$1" GC.class_histogram 2> /dev/null | awk '$1 == "Total" { printf "%d\n", $3 / 1024; found = 1 } END { exit !found }'
+heap=$(jcmd "$1" GC.class_histogram 2> /dev/null | awk '$1 == "Total" { printf "%d", $3 / 1024; found = 1 } END { exit !found }') || exit 1
+metric() {
+  curl -sf "http://127.0.0.1:$2/actuator/metrics/$1" | sed -n 's/.*"value":\([0-9.E+]*\).*/\1/p' \
+    | awk '{ printf "%d", $1 / 1024 }'
+}
+replay=$(metric 'apex.stt.replay.audio.bytes?tag=state:kept' "$2")
+direct=$(metric 'jvm.buffer.memory.used?tag=id:direct' "$2")
+echo "$heap ${replay:--1} ${direct:--1}"
 SH
 chmod +x "$WORK/heap.sh"
 
@@ -79,10 +88,12 @@ stop_pid "$PID"
 log "burst right after start + heap per call: gateway"
 start_gateway 0
 sleep 3 # let the start-up work (TTS prewarm, first tenant reload) settle; the second of two full GCs is read
-"$WORK/heap.sh" "$PID" > /dev/null || die "jcmd could not read the gateway's heap"
-heap0=$("$WORK/heap.sh" "$PID") || die "jcmd could not read the gateway's heap"
-echo "{\"heap_before_kib\":$heap0}" | record gateway 1 kind=heap-before
-media gateway 1 burst "$BURST_CALLS,$HEAP_CALLS" 1 --url "http://127.0.0.1:$GP" --on-step-cmd "'$WORK/heap.sh' $PID"
+"$WORK/heap.sh" "$PID" "$GP" > /dev/null || die "jcmd could not read the gateway's heap"
+readings=$("$WORK/heap.sh" "$PID" "$GP") || die "jcmd could not read the gateway's heap"
+read -r heap0 replay0 direct0 <<< "$readings"
+echo "{\"heap_before_kib\":$heap0,\"replay_before_kib\":$replay0,\"direct_before_kib\":$direct0}" \
+  | record gateway 1 kind=heap-before
+media gateway 1 burst "$BURST_CALLS,$HEAP_CALLS" 1 --url "http://127.0.0.1:$GP" --on-step-cmd "'$WORK/heap.sh' $PID $GP"
 stop_pid "$PID"
 
 md=$WORK/media-capacity.md
@@ -134,8 +145,14 @@ for r in burst:
     print(f"| {r['target']} | {r['calls']} | {r['frames_received']} | {r['lost']} | "
           f"{r['calls_failed']}/{r['calls_dropped']} | {'ok (lost 0)' if r['lost'] == 0 else 'NOT OK: frames lost'} |")
 h0 = next((r["heap_before_kib"] for r in rows if r.get("kind") == "heap-before"), None)
-heap = {r["calls"]: int(r["on_step_output"]) for r in burst if r["target"] == "gateway"
-        and r.get("on_step_exit") == 0 and str(r.get("on_step_output") or "").isdigit()}
+r0 = next((r.get("replay_before_kib", -1) for r in rows if r.get("kind") == "heap-before"), -1)
+d0 = next((r.get("direct_before_kib", -1) for r in rows if r.get("kind") == "heap-before"), -1)
+readings = {r["calls"]: [int(x) for x in str(r.get("on_step_output") or "").split()] for r in burst
+            if r["target"] == "gateway" and r.get("on_step_exit") == 0
+            and all(x.lstrip("-").isdigit() for x in str(r.get("on_step_output") or "x").split())}
+heap = {n: v[0] for n, v in readings.items() if v}
+replay = {n: v[1] for n, v in readings.items() if len(v) > 2 and v[1] >= 0}
+direct = {n: v[2] for n, v in readings.items() if len(v) > 2 and v[2] >= 0}
 print()
 if h0 is not None and heap:
     parts = [f"before any call {h0 / 1024:.1f} MiB"] + [f"{n} calls live {kib / 1024:.1f} MiB" for n, kib in sorted(heap.items())]
@@ -148,6 +165,13 @@ if h0 is not None and heap:
     else:
         print(f"Heap per call: ({heap[n1]} − {h0}) KiB / {n1} = {(heap[n1] - h0) / n1:.1f} KiB (includes one-time "
               f"initialisation).")
+    if len(replay) == len(heap) and len(direct) == len(heap) and r0 >= 0 and n2 > n1:
+        print(f"Off the heap: STT replay audio the calls keep (`apex.stt.replay.audio.bytes`, kept) before any call "
+              f"{r0} KiB, " + ", ".join(f"{n} calls live {kib / 1024:.1f} MiB" for n, kib in sorted(replay.items()))
+              + f": **{(replay[n2] - replay[n1]) / (n2 - n1):.1f} KiB per call** (marginal); the JVM's direct "
+              f"buffers in all (`jvm.buffer.memory.used`, id `direct`, free replay pages kept for reuse included) "
+              f"before any call {d0 / 1024:.1f} MiB, "
+              + ", ".join(f"{n} calls live {kib / 1024:.1f} MiB" for n, kib in sorted(direct.items())) + ".")
 else:
     print("Gateway heap per call: no reading (jcmd failed).")
 PY

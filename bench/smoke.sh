@@ -85,8 +85,9 @@ for target in ("relay", "gateway"):
 check(sum(1 for r in m if r.get("summary")) == 4, "media-capacity: a summary line per media-load run (4)")
 heap = [r for r in steps if r["target"] == "gateway" and r["kind"] == "burst"]
 check(any(r.get("kind") == "heap-before" for r in m) and heap
-      and all(r.get("on_step_exit") == 0 and str(r.get("on_step_output")).isdigit() for r in heap),
-      "media-capacity: gateway heap read before calls and at every burst step")
+      and all(r.get("on_step_exit") == 0 and [x.isdigit() for x in str(r.get("on_step_output")).split()] == [True, True, True]
+              for r in heap),
+      "media-capacity: gateway heap, replay audio and direct buffers read before calls and at every burst step")
 
 i = lines("intake")
 for target in ("gateway",) + (() if skip_fastapi else ("fastapi",)):

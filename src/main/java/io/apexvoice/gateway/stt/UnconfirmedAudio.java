@@ -1,7 +1,9 @@
 package io.apexvoice.gateway.stt;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -14,47 +16,59 @@ import java.util.List;
  * sent 3 s, final up to 3.0 s     → nothing is
  * connection lost                 → {@link #takeAll()}: the unconfirmed audio, oldest first; the next connection
  *                                   starts at offset 0 again
+ * stream closed                   → {@link #release()}: the pages go back, nothing is kept any more
  * </pre>
- * The audio is copied into one ring per call that grows (doubling, up to {@code maxBytes}) and is then reused: the
- * 20 ms frames themselves are not kept. Keeping each frame for the seconds until a final result made every frame
- * outlive a young collection and be copied by it (bench/README.md, "Media plane, fourth look").
+ * The audio is copied into 0.5 s pages outside the Java heap ({@link AudioPages}), taken as it comes and given back as
+ * soon as a final result covers them: neither the 20 ms frames nor the kept audio are objects a young collection
+ * copies (bench/README.md, "Media plane, fourth look" and "sixth look").
  */
 public final class UnconfirmedAudio {
 
     /** Bytes per chunk {@link #takeAll()} hands back (400 ms): any size is fine for the provider. */
     static final int CHUNK_BYTES = 3200;
-    private static final int FIRST_CAPACITY = 4096;
+    private static final int PAGE = AudioPages.PAGE_BYTES;
 
+    private final AudioPages pool;
     private final int maxBytes;
-    private byte[] ring = new byte[0];
-    /** Index in {@link #ring} of the oldest kept byte. */
+    /** The kept audio: {@link #size} bytes from {@link #head} in the first page on, pages in order. */
+    private final ArrayDeque<ByteBuffer> pages = new ArrayDeque<>();
+    /** Offset in the first page of the oldest kept byte; below {@link #PAGE}. */
     private int head;
     private int size;
     private long sentBytes;
+    private boolean released;
 
     /** @param maxBytes the most audio kept; older audio is forgotten */
     public UnconfirmedAudio(long maxBytes) {
+        this(maxBytes, AudioPages.SHARED);
+    }
+
+    UnconfirmedAudio(long maxBytes, AudioPages pool) {
+        this.pool = pool;
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, maxBytes));
     }
 
     /** {@code mulaw} was written to the current connection. */
     public void sent(byte[] mulaw) {
         sentBytes += mulaw.length;
-        if (maxBytes == 0) {
+        if (maxBytes == 0 || released) {
             return;
         }
         int from = Math.max(0, mulaw.length - maxBytes); // a chunk larger than the bound: its end only
-        int length = mulaw.length - from;
-        ensureCapacity(Math.min(maxBytes, size + length));
-        int overflow = size + length - ring.length;
-        if (overflow > 0) {
-            forget(overflow);
+        while (from < mulaw.length) {
+            int end = head + size;
+            int inPage = end % PAGE;
+            if (inPage == 0) { // the last page is full (or there is none)
+                pages.addLast(pool.take());
+            }
+            int length = Math.min(mulaw.length - from, PAGE - inPage);
+            pages.peekLast().put(inPage, mulaw, from, length);
+            from += length;
+            size += length;
+            if (size > maxBytes) {
+                forget(size - maxBytes);
+            }
         }
-        int tail = (head + size) % ring.length;
-        int first = Math.min(length, ring.length - tail);
-        System.arraycopy(mulaw, from, ring, tail, first);
-        System.arraycopy(mulaw, from + first, ring, 0, length - first);
-        size += length;
     }
 
     /** A final result covers this connection's audio up to {@code seconds}: that audio need never be sent again. */
@@ -69,41 +83,35 @@ public final class UnconfirmedAudio {
     public List<byte[]> takeAll() {
         List<byte[]> taken = new ArrayList<>(size / CHUNK_BYTES + 1);
         while (size > 0) {
-            int length = Math.min(CHUNK_BYTES, size);
-            byte[] chunk = new byte[length];
-            int first = Math.min(length, ring.length - head);
-            System.arraycopy(ring, head, chunk, 0, first);
-            System.arraycopy(ring, 0, chunk, first, length - first);
+            byte[] chunk = new byte[Math.min(CHUNK_BYTES, size)];
+            int filled = 0;
+            Iterator<ByteBuffer> page = pages.iterator();
+            int offset = head;
+            while (filled < chunk.length) {
+                int length = Math.min(chunk.length - filled, PAGE - offset);
+                page.next().get(offset, chunk, filled, length);
+                filled += length;
+                offset = 0;
+            }
             taken.add(chunk);
-            forget(length);
+            forget(chunk.length);
         }
-        head = 0;
         sentBytes = 0;
         return taken;
     }
 
-    private void forget(int bytes) {
-        head = (head + bytes) % ring.length;
-        size -= bytes;
+    /** The stream is closed: the pages go back to the pool and nothing is kept from now on. */
+    public void release() {
+        released = true;
+        forget(size);
     }
 
-    /** Grows the ring (the kept bytes moved to its start) until it holds {@code needed} bytes. */
-    private void ensureCapacity(int needed) {
-        if (needed <= ring.length) {
-            return;
+    private void forget(int bytes) {
+        head += bytes;
+        size -= bytes;
+        while (head >= PAGE || (size == 0 && !pages.isEmpty())) {
+            pool.give(pages.pollFirst());
+            head = size == 0 ? 0 : head - PAGE;
         }
-        int capacity = Math.max(ring.length, FIRST_CAPACITY);
-        while (capacity < needed) {
-            capacity = (int) Math.min(maxBytes, capacity * 2L);
-        }
-        capacity = Math.min(maxBytes, capacity);
-        byte[] grown = new byte[capacity];
-        if (size > 0) {
-            int first = Math.min(size, ring.length - head);
-            System.arraycopy(ring, head, grown, 0, first);
-            System.arraycopy(ring, 0, grown, first, size - first);
-        }
-        ring = grown;
-        head = 0;
     }
 }

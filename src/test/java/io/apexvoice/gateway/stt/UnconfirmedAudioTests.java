@@ -103,4 +103,49 @@ class UnconfirmedAudioTests {
         assertThat((int) chunks.get(0)[0]).isEqualTo(1);
         assertThat((int) chunks.get(0)[80]).isEqualTo(2);
     }
+
+    @Test
+    void takesPagesAsAudioComesAndGivesThemBackWhenConfirmedOrReleased() {
+        AudioPages pool = new AudioPages(100);
+        UnconfirmedAudio audio = new UnconfirmedAudio(8000, pool); // 2 pages at most
+        for (int i = 1; i <= 30; i++) { // 4800 bytes: two pages taken, none free
+            audio.sent(frame(i));
+        }
+        assertThat(pool.free()).isZero();
+        assertThat(pool.keptBytes()).isEqualTo(2L * AudioPages.PAGE_BYTES);
+
+        audio.confirmedUpTo(0.5); // the first page (4000 bytes) is covered
+        assertThat(pool.free()).isEqualTo(1);
+        for (int i = 31; i <= 100; i++) { // past the bound: the oldest pages are reused
+            audio.sent(frame(i));
+        }
+        assertThat(marks(audio.takeAll())).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(51, 100).boxed().toList());
+        int afterTake = pool.free(); // every page back: 5 s of audio needed no more than 3 (2 full + 1 partial)
+        assertThat(afterTake).isBetween(2, 3);
+
+        assertThat(pool.keptBytes()).isZero();
+        audio.sent(frame(101));
+        assertThat(pool.keptBytes()).isEqualTo(AudioPages.PAGE_BYTES);
+        audio.release();
+        assertThat(pool.free()).isEqualTo(afterTake);
+        assertThat(pool.keptBytes()).isZero();
+        audio.sent(frame(102)); // after release: counted, not kept
+        assertThat(pool.free()).isEqualTo(afterTake);
+        assertThat(audio.takeAll()).isEmpty();
+    }
+
+    @Test
+    void keepsNoMoreFreePagesThanItsBound() {
+        AudioPages pool = new AudioPages(2);
+        java.util.List<java.nio.ByteBuffer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            out.add(pool.take());
+        }
+        out.forEach(pool::give);
+
+        assertThat(pool.free()).isEqualTo(2);
+        assertThat(pool.take()).isIn(out);
+        assertThat(pool.free()).isEqualTo(1);
+    }
 }

@@ -117,6 +117,7 @@ final class DeepgramStream implements SttStream {
             vertx.cancelTimer(keepAliveTimer);
             vertx.cancelTimer(reconnectTimer);
             pending.clear();
+            unconfirmed.release();
             if (socket != null && !socket.isClosed()) {
                 sendControl("CloseStream");
                 socket.close((short) 1000);

@@ -1,10 +1,12 @@
 package io.apexvoice.gateway.providers.deepgram;
 
 import io.apexvoice.gateway.call.CallSid;
+import io.apexvoice.gateway.stt.AudioPages;
 import io.apexvoice.gateway.stt.SpeechToText;
 import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -31,6 +33,11 @@ public class DeepgramStreamingStt implements SpeechToText, AutoCloseable {
     public DeepgramStreamingStt(Vertx vertx, DeepgramProperties properties, MeterRegistry meters) {
         this(vertx, properties, Counter.builder("apex.stt.reconnects").description("STT sockets re-opened after a loss")
                 .tag("provider", "deepgram").register(meters));
+        AudioPages pages = AudioPages.shared();
+        Gauge.builder("apex.stt.replay.audio.bytes", pages, AudioPages::keptBytes).tag("state", "kept")
+                .description("Off-heap audio kept for replay after an STT connection loss").register(meters);
+        Gauge.builder("apex.stt.replay.audio.bytes", pages, AudioPages::freeBytes).tag("state", "free")
+                .description("Off-heap audio pages kept for reuse").register(meters);
     }
 
     private DeepgramStreamingStt(Vertx vertx, DeepgramProperties properties, Counter reconnects) {
