@@ -10,7 +10,8 @@
 #   BENCH_RESULTS_DIR   where the JSONL results go (default bench/results; WORK when BENCH_SMOKE=1)
 #   BENCH_README        the Markdown file publish writes (default bench/README.md)
 #   GATEWAY_HEAP        -Xmx of the gateway and the bare pipeline (default 1g; -Xms256m)
-#   GATEWAY_JAVA_OPTS   the gateway's JVM options (default -XX:+UseG1GC -XX:MaxTenuringThreshold=2, as the container
+#   GATEWAY_JAVA_OPTS   the gateway's JVM options (default -XX:+UseG1GC -XX:MaxTenuringThreshold=2
+#                       -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch, as the container
 #                       image runs it: pom.xml, Jib jvmFlags); the baselines run with the JVM's defaults (G1)
 #   BENCH_JAVA_OPTS     more JVM options for both (smoke.sh: -XX:TieredStopAtLevel=1, a faster start)
 set -euo pipefail
@@ -189,7 +190,7 @@ start_gateway() {
   (cd "$ROOT" && SERVER_PORT=$GP MEDIA_PORT=$MP REDIS_URL="redis://127.0.0.1:$RP/$db" TENANTS_SOURCE="file:$tenants" \
     RECORDS_STORE="file:$WORK/calls-$GW_N" PUBLIC_BASE_URL="http://127.0.0.1:$GP" \
     DEEPGRAM_URL="ws://127.0.0.1:$SP/v1/listen" DEEPGRAM_API_KEY=bench-deepgram-key \
-    exec env "${SIM_ENV[@]}" java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS--XX:+UseG1GC -XX:MaxTenuringThreshold=2} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
+    exec env "${SIM_ENV[@]}" java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS--XX:+UseG1GC -XX:MaxTenuringThreshold=2 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
     > "$GW_LOG" 2>&1 &
   PID=$!
   track "$PID"

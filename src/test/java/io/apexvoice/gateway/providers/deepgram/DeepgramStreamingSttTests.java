@@ -89,7 +89,9 @@ class DeepgramStreamingSttTests {
         // the final comes after the endpointing silence (300 ms of audio) that followed the last word
         assertThat(events.latencies).hasSize(1).allSatisfy(latency -> assertThat(latency).isPresent());
         assertThat(listenQuery()).contains("encoding=mulaw", "sample_rate=8000", "interim_results=true",
-                "endpointing=300", "utterance_end_ms=1000", "vad_events=true", "language=en-US");
+                "endpointing=300", "utterance_end_ms=1000", "vad_events=true", "language=en-US");        // the audio kept for a replay is off the heap, and visible: trailing silence no final covers is still kept
+        assertThat(meters.get("apex.stt.replay.audio.bytes").tag("state", "kept").gauge().value()).isPositive();
+        assertThat(meters.get("apex.stt.replay.audio.bytes").tag("state", "free").gauge()).isNotNull();
     }
 
     @Test
