@@ -5,13 +5,15 @@ import java.util.OptionalLong;
 /**
  * Maps a position in the audio sent on one STT connection (seconds since its first byte, the time base of the
  * provider's results) back to the wall-clock moment that audio was sent, so "end of speech → final transcript" can
- * be measured. Keeps the last {@value #CAPACITY} sends (about 10 s of 20 ms frames, far more than a provider's result
- * lags the audio) in two rings, 8 KiB per call. Not thread-safe: owned by the stream's context. Mu-law 8 kHz: 8000
- * bytes per second.
+ * be measured. Keeps the last {@value #CAPACITY} sends (about 5 s of 20 ms frames: the turn that asks ends about a
+ * second after the caller's last word, {@code utterance_end_ms}; more than a provider's result lags the audio) in two
+ * rings, 4 KiB per call: it lives as long as the call, and every byte a call keeps on the heap is copied by the young
+ * collections that promote it (bench/README.md "Media plane, sixth look"). Not thread-safe: owned by the stream's
+ * context. Mu-law 8 kHz: 8000 bytes per second.
  */
 public final class AudioClock {
 
-    static final int CAPACITY = 512;
+    static final int CAPACITY = 256;
 
     /** Send i covers audio bytes (end of send i-1, endOffsets[i]]; sends are contiguous. */
     private final long[] endOffsets = new long[CAPACITY];
