@@ -19,7 +19,7 @@ public final class AudioPages {
     static final int PAGE_BYTES = 4000;
 
     /** The process's pages: up to 4096 free pages (16 MB) kept, the audio of about 400 calls at a 5 s bound. */
-    static final AudioPages SHARED = new AudioPages(4096);
+    private static final AudioPages SHARED = new AudioPages(4096);
 
     private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
     private final AtomicInteger freeCount = new AtomicInteger();

@@ -40,7 +40,7 @@ public final class UnconfirmedAudio {
 
     /** @param maxBytes the most audio kept; older audio is forgotten */
     public UnconfirmedAudio(long maxBytes) {
-        this(maxBytes, AudioPages.SHARED);
+        this(maxBytes, AudioPages.shared());
     }
 
     UnconfirmedAudio(long maxBytes, AudioPages pool) {
