@@ -187,6 +187,8 @@ class CallLifecycleRoutesTests {
         assertThat(call.outcome()).as(call.toText()).isEqualTo(CallResult.Outcome.FAILED);
         assertThat(call.reason()).as("the caller's socket, closed by the gateway").contains("code 1000");
         assertThat(call.agent().frames()).as("greeting frames").isZero();
+        // the caller can see the socket close before the end is counted (call-ended): wait for it, with a deadline
+        Await.until(Duration.ofSeconds(5), () -> endsUnstarted.count() - unstarted >= 1, "the call's end counted");
         assertThat(endsUnstarted.count() - unstarted).as("apex_calls_ended_total").isEqualTo(1);
         FIXTURE.awaitQuiet(activeCalls, mediaStreams);
     }
