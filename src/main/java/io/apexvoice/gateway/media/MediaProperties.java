@@ -14,9 +14,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param playbackLead        how far the agent's audio is sent ahead of Twilio's playout: 20 ms frames are paced to
  *                            real time once this much is queued at Twilio (default 300 ms; the first frames of every
  *                            utterance leave at once)
+ * @param eventLoops          Media Streams server instances, one event loop each; a call's provider sockets live on
+ *                            its Twilio socket's loop (default: one per available processor)
  */
 @ConfigurationProperties("apex.media")
-public record MediaProperties(String bindHost, int maxMalformedFrames, int turnWorkers, Duration playbackLead) {
+public record MediaProperties(String bindHost, int maxMalformedFrames, int turnWorkers, Duration playbackLead,
+                              int eventLoops) {
 
     public MediaProperties {
         if (bindHost == null || bindHost.isBlank()) {
@@ -30,6 +33,9 @@ public record MediaProperties(String bindHost, int maxMalformedFrames, int turnW
         }
         if (playbackLead == null || playbackLead.isNegative() || playbackLead.isZero()) {
             playbackLead = Duration.ofMillis(300);
+        }
+        if (eventLoops <= 0) {
+            eventLoops = Runtime.getRuntime().availableProcessors();
         }
     }
 }

@@ -37,8 +37,9 @@ import org.springframework.stereotype.Component;
  *   connection's OPEN and CLOSE still go through the route as exchanges (CLOSE ends the call there, off the event
  *   loop).</li>
  *   <li><b>One HTTP server per core.</b> The stock host runs a single Vert.x server, so every call's frames share
- *   one event loop; here one server instance per available processor listens on the same port (Vert.x spreads
- *   accepted connections over them round robin), and a call's STT socket lives on its Twilio socket's loop.</li>
+ *   one event loop; here one server instance per available processor ({@code apex.media.event-loops}) listens on
+ *   the same port (Vert.x spreads accepted connections over them round robin), and a call's STT socket lives on its
+ *   Twilio socket's loop.</li>
  * </ul>
  */
 @Component("vertx-websocket")
@@ -46,9 +47,11 @@ import org.springframework.stereotype.Component;
 public class MediaStreamComponent extends VertxWebsocketComponent {
 
     private final MediaStreams streams;
+    private final int eventLoops;
 
-    MediaStreamComponent(Vertx vertx, MediaStreams streams) {
+    MediaStreamComponent(Vertx vertx, MediaStreams streams, MediaProperties properties) {
         this.streams = streams;
+        this.eventLoops = properties.eventLoops();
         setVertx(vertx);
     }
 
@@ -60,8 +63,7 @@ public class MediaStreamComponent extends VertxWebsocketComponent {
     @Override
     protected VertxWebsocketHost createVertxWebsocketHost(VertxWebsocketHostConfiguration hostConfiguration,
             VertxWebsocketHostKey hostKey) {
-        return new PerCoreHost(getCamelContext(), hostConfiguration, hostKey,
-                Runtime.getRuntime().availableProcessors());
+        return new PerCoreHost(getCamelContext(), hostConfiguration, hostKey, eventLoops);
     }
 
     /** A server endpoint whose consumer hands frames to the media plane; client endpoints stay stock. */

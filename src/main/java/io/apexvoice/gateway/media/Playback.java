@@ -164,6 +164,9 @@ final class Playback {
         long wait;
         synchronized (this) {
             long now = scheduler.nanoTime();
+            // Twilio has nothing left to play: the caller hears silence until the first frame arrives, so it leaves
+            // on its own (one more socket write per utterance start), the rest of the lead in the next write
+            boolean silence = playedOutAt <= now;
             playedOutAt = Math.max(playedOutAt, now);
             int generation = tracker.generation();
             boolean wrote = false;
@@ -181,6 +184,10 @@ final class Playback {
                         queue.poll();
                     } else if (playedOutAt - now < leadNanos) {
                         out.writeMedia(media, frames.audio, frames.next);
+                        if (silence) {
+                            out.flush();
+                            silence = false;
+                        }
                         wrote = true;
                         frames.next += MuLaw.FRAME_BYTES;
                         if (frames.next == frames.end) {

@@ -3,6 +3,8 @@ package io.apexvoice.gateway.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.Turn;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -28,8 +30,10 @@ import org.springframework.stereotype.Component;
  * key stays one plain string; the expected value is the one this process wrote last, so an update is one round
  * trip. The operations on one call run one after the other in the order they were asked for, whatever the threads
  * asking, and {@link #projected} tells at once what the session will be once they have gone through (so a turn
- * can start its reply while its write is on the way). A missing or unreadable session is reported as absent:
- * callers fall back, never crash. Every future fails when Redis cannot answer (timeout, lost connection).
+ * can start its reply while its write is on the way). An update asked for on an event loop is written (JSON, the
+ * request) once the task asking has finished: a turn's reply request leaves before its session write, which it does
+ * not wait for. A missing or unreadable session is reported as absent: callers fall back, never crash. Every future
+ * fails when Redis cannot answer (timeout, lost connection).
  */
 @Component
 public class SessionStore {
@@ -60,8 +64,8 @@ public class SessionStore {
 
     private final RedisKeys keys;
     private final EventLoopRedis redis;
-    /** Session key → the JSON this process wrote last, for live calls (removed on close): the expected value. */
-    private final Map<String, String> written = new ConcurrentHashMap<>();
+    /** Session key → what this process wrote last, for live calls (removed on close): the expected value. */
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
     /** Session key → the last operation asked for on it; the next one starts when it has finished. */
     private final Map<String, CompletableFuture<?>> queued = new ConcurrentHashMap<>();
     /**
@@ -88,7 +92,7 @@ public class SessionStore {
             if (reply == null) {
                 return false;
             }
-            written.put(key, json);
+            written.put(key, new Written(json, session));
             projections.put(key, session);
             return true;
         }));
@@ -153,8 +157,8 @@ public class SessionStore {
             String ttlSeconds) {
         String key = keys.session(call);
         CallSession projection = projections.computeIfPresent(key, (k, session) -> change.apply(session));
-        CompletableFuture<Optional<CallSession>> done = inOrder(key,
-                () -> attempt(call, key, change, ttlSeconds, Optional.ofNullable(written.get(key)), 0));
+        CompletableFuture<Optional<CallSession>> done = inOrder(key, () -> afterThisTask(
+                () -> attempt(call, key, change, ttlSeconds, Optional.ofNullable(written.get(key)), 0)));
         return done.whenComplete((session, failure) -> {
             if (failure != null || session.isEmpty() || !session.get().equals(projection)) {
                 projections.remove(key);
@@ -167,27 +171,25 @@ public class SessionStore {
      * which is the rule: one pod owns a live call), else against a fresh read.
      */
     private CompletableFuture<Optional<CallSession>> attempt(CallSid call, String key,
-            UnaryOperator<CallSession> change, String ttlSeconds, Optional<String> expected, int attempt) {
+            UnaryOperator<CallSession> change, String ttlSeconds, Optional<Written> expected, int attempt) {
         if (attempt == MAX_ATTEMPTS) {
             written.remove(key);
             return CompletableFuture.failedFuture(new IllegalStateException("session of call " + call
                     + " kept changing; gave up after " + MAX_ATTEMPTS + " attempts"));
         }
         if (expected.isEmpty()) {
-            return read(key).thenCompose(current -> current.isEmpty() ? absent(key)
-                    : attempt(call, key, change, ttlSeconds, current, attempt));
+            return read(key).thenCompose(current -> {
+                Optional<Written> stored = current.flatMap(json -> fromJson(call, json).map(s -> new Written(json, s)));
+                return stored.isEmpty() ? absent(key) : attempt(call, key, change, ttlSeconds, stored, attempt);
+            });
         }
-        String current = expected.get();
-        Optional<CallSession> session = fromJson(call, current);
-        if (session.isEmpty()) {
-            return absent(key);
-        }
-        CallSession changed = change.apply(session.get());
+        Written current = expected.get();
+        CallSession changed = change.apply(current.session());
         String json = toJson(changed);
-        return send(Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(key).arg(current).arg(json)
+        return send(Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(key).arg(current.json()).arg(json)
                 .arg(ttlSeconds)).thenCompose(swapped -> {
                     if (swapped != null && swapped.toLong() == 1L) {
-                        written.put(key, json);
+                        written.put(key, new Written(json, changed));
                         return CompletableFuture.completedFuture(Optional.of(changed));
                     }
                     return attempt(call, key, change, ttlSeconds, Optional.empty(), attempt + 1);
@@ -212,23 +214,42 @@ public class SessionStore {
     private <T> CompletableFuture<T> inOrder(String key, Supplier<CompletableFuture<T>> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<?> before = queued.put(key, result);
-        (before == null ? NOTHING_BEFORE : before).whenComplete((ignored, failure) -> {
-            CompletableFuture<T> started;
-            try {
-                started = operation.get();
-            } catch (RuntimeException e) {
-                started = CompletableFuture.failedFuture(e);
-            }
-            started.whenComplete((value, error) -> {
-                queued.remove(key, result);
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(value);
-                }
-            });
-        });
+        (before == null ? NOTHING_BEFORE : before).whenComplete((ignored, failure) ->
+                started(operation).whenComplete((value, error) -> {
+                    queued.remove(key, result);
+                    settle(result, value, error);
+                }));
         return result;
+    }
+
+    /**
+     * On an event loop, {@code operation} starts once the task running there has finished (still on that loop, before
+     * any later task); elsewhere at once.
+     */
+    private static <T> CompletableFuture<T> afterThisTask(Supplier<CompletableFuture<T>> operation) {
+        Context context = Vertx.currentContext();
+        if (context == null || !Context.isOnEventLoopThread()) {
+            return operation.get();
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        context.runOnContext(v -> started(operation).whenComplete((value, error) -> settle(result, value, error)));
+        return result;
+    }
+
+    private static <T> CompletableFuture<T> started(Supplier<CompletableFuture<T>> operation) {
+        try {
+            return operation.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static <T> void settle(CompletableFuture<T> result, T value, Throwable error) {
+        if (error != null) {
+            result.completeExceptionally(error);
+        } else {
+            result.complete(value);
+        }
     }
 
     private Optional<CallSession> fromJson(CallSid call, String json) {
@@ -238,6 +259,10 @@ public class SessionStore {
             log.warn("session of call {} is unreadable ({}); treated as absent", call, e.getClass().getSimpleName());
             return Optional.empty();
         }
+    }
+
+    /** A session as this process wrote (or last read) it: its JSON, the value a compare-and-set expects. */
+    private record Written(String json, CallSession session) {
     }
 
     private static String toJson(CallSession session) {

@@ -103,37 +103,60 @@ class PlaybackTests {
     @Test
     void eachWakeUpSendsItsFramesAndTheMarkBehindThemInOneFlush() throws Exception {
         ManualPlayout clock = new ManualPlayout();
-        List<List<TwilioMessage>> flushes = new CopyOnWriteArrayList<>();
-        List<TwilioMessage> pending = new java.util.ArrayList<>();
-        TwilioOut out = new TwilioOut() {
-            @Override
-            public void write(String message) {
-                pending.add(decode(message));
-            }
-
-            @Override
-            public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
-                write(media.frame(audio, offset, MuLaw.FRAME_BYTES));
-            }
-
-            @Override
-            public void flush() {
-                flushes.add(List.copyOf(pending));
-                pending.clear();
-            }
-        };
+        FlushRecorder out = new FlushRecorder();
         Playback paced = new Playback(SID, out, new PlaybackTracker(timers), clock, Duration.ofMillis(300));
         CompletableFuture<String> mark = new CompletableFuture<>();
 
         utteranceOfFrames(paced, 22, mark);
         clock.advance(Duration.ofSeconds(1));
 
-        assertThat(pending).as("nothing written is left unflushed").isEmpty();
-        assertThat(flushes).extracting(List::size).as("the lead, then batches of 3 frames (60 ms)")
-                .containsExactly(15, 3, 3, 1 + 1);
-        assertThat(flushes.get(3).get(1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
-        assertThat(flushes.stream().flatMap(List::stream).limit(22))
+        assertThat(out.pending).as("nothing written is left unflushed").isEmpty();
+        assertThat(out.flushes).extracting(List::size)
+                .as("the first frame alone (it ends a silence), the rest of the lead, then batches of 3 frames (60 ms)")
+                .containsExactly(1, 14, 3, 3, 1 + 1);
+        assertThat(out.flushes.get(4).get(1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
+        assertThat(out.flushes.stream().flatMap(List::stream).limit(22))
                 .allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+    }
+
+    @Test
+    void anUtteranceQueuedWhileAudioStillPlaysLeavesWithTheNextBatch() throws Exception {
+        ManualPlayout clock = new ManualPlayout();
+        FlushRecorder out = new FlushRecorder();
+        Playback paced = new Playback(SID, out, new PlaybackTracker(timers), clock, Duration.ofMillis(300));
+        utteranceOfFrames(paced, 16, new CompletableFuture<>());
+        clock.advance(Duration.ofMillis(40));
+        int before = out.flushes.size();
+
+        utteranceOfFrames(paced, 6, new CompletableFuture<>());
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(out.flushes.get(before)).as("the second utterance's first frame leaves behind the first's last "
+                + "frame and mark, in one write: no lone frame, audio was still playing")
+                .extracting(message -> message.getClass().getSimpleName()).containsExactly("Media", "Mark", "Media");
+    }
+
+    /** A call's Twilio socket that records what leaves in each flush. */
+    private static final class FlushRecorder implements TwilioOut {
+
+        final List<List<TwilioMessage>> flushes = new CopyOnWriteArrayList<>();
+        final List<TwilioMessage> pending = new java.util.ArrayList<>();
+
+        @Override
+        public void write(String message) {
+            pending.add(decode(message));
+        }
+
+        @Override
+        public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
+            write(media.frame(audio, offset, MuLaw.FRAME_BYTES));
+        }
+
+        @Override
+        public void flush() {
+            flushes.add(List.copyOf(pending));
+            pending.clear();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.apexvoice.gateway.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import io.apexvoice.gateway.call.CallSid;
 import io.apexvoice.gateway.call.Turn;
 import io.apexvoice.gateway.testsupport.RandomIds;
+import io.apexvoice.gateway.testsupport.RedisTestServer;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 
 class SessionStoreTests {
 
@@ -272,6 +277,33 @@ class SessionStoreTests {
         assertThat(sessions.projected(gone)).isEmpty();
         assertThat(sessions.projected(closed)).isEmpty();
         assertThat(sessions.projected(RandomIds.callSid())).isEmpty();
+    }
+
+    @Test
+    void anUpdateAskedForOnAnEventLoopIsSentOnceTheTaskAskingHasFinished() throws Exception {
+        // standalone only: there a loop's commands share one connection, so Redis answers them in the order sent
+        assumeFalse(RedisTestServer.cluster());
+        CallSid call = openNew().callSid();
+        String key = redis.keys.session(call);
+        Vertx vertx = Vertx.vertx();
+        try {
+            CompletableFuture<CompletableFuture<Optional<CallSession>>> append = new CompletableFuture<>();
+            CompletableFuture<String> readInTheSameTask = new CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                append.complete(sessions.appendTurns(call, List.of(Turn.user("hello"))));
+                // asked for after the update, sent before it (as a turn's LLM request is)
+                redis.async.send(Request.cmd(Command.GET).arg(key))
+                        .onSuccess(reply -> readInTheSameTask.complete(reply.toString()))
+                        .onFailure(readInTheSameTask::completeExceptionally);
+            });
+
+            assertThat(readInTheSameTask.get(10, TimeUnit.SECONDS)).doesNotContain("hello");
+            assertThat(append.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS).orElseThrow().turns())
+                    .containsExactly(Turn.user("hello"));
+            assertThat(sessions.find(call).join().orElseThrow().turns()).containsExactly(Turn.user("hello"));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private static String json(CallSession session) {

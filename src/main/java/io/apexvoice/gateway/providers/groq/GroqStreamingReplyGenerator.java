@@ -63,6 +63,7 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
     private final LlmMetrics metrics;
     private final GroqMessages messages;
     private final Clock clock;
+    private final RequestOptions requestTemplate;
 
     @Autowired
     public GroqStreamingReplyGenerator(Vertx vertx, GroqProperties properties, MeterRegistry meters,
@@ -78,6 +79,7 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
         this.clock = clock;
         this.metrics = new LlmMetrics(meters, PROVIDER);
         this.messages = new GroqMessages(properties.apiKey());
+        this.requestTemplate = requestTemplate(properties);
         this.client = newClient();
     }
 
@@ -216,8 +218,13 @@ public class GroqStreamingReplyGenerator implements ReplyGenerator, AutoCloseabl
         throw new IllegalArgumentException("tool " + spec.name() + ": parameters are not a JSON object");
     }
 
-    /** The key goes only into its header. */
+    /** A copy of {@link #requestTemplate} per request (the exchange may change its own); the URL is parsed once. */
     private RequestOptions requestOptions() {
+        return new RequestOptions(requestTemplate);
+    }
+
+    /** The key goes only into its header. */
+    private static RequestOptions requestTemplate(GroqProperties properties) {
         String base = properties.url().toString();
         return new RequestOptions()
                 .setMethod(HttpMethod.POST)

@@ -1,7 +1,7 @@
 package io.apexvoice.gateway.providers.groq;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +32,10 @@ final class SseDecoder {
     static final int MAX_LINE_BYTES = 1 << 20;
 
     private final Consumer<Event> events;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The current line's bytes so far ({@code lineLength} of them): lines are decoded whole, as UTF-8. */
+    private byte[] line = new byte[256];
+    private int lineLength;
+    /** The last byte fed was a {@code \r}: a {@code \n} right after it ends no second line. */
     private boolean afterCarriageReturn;
     private String eventName;
     private StringBuilder data;
@@ -41,34 +44,54 @@ final class SseDecoder {
         this.events = events;
     }
 
+    /** Copies the runs between line ends at once, not byte by byte. */
     void feed(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == '\n' && afterCarriageReturn) {
-                afterCarriageReturn = false;
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b != '\n' && b != '\r') {
                 continue;
             }
+            boolean secondHalfOfCrLf = b == '\n' && afterCarriageReturn && i == start;
+            append(bytes, start, i);
+            start = i + 1;
             afterCarriageReturn = b == '\r';
-            if (b == '\n' || b == '\r') {
+            if (!secondHalfOfCrLf) {
                 endOfLine();
-            } else if (line.size() < MAX_LINE_BYTES) {
-                line.write(b);
-            } else {
-                throw new Malformed("server-sent event line longer than " + MAX_LINE_BYTES + " bytes");
             }
         }
+        if (start < bytes.length) {
+            append(bytes, start, bytes.length);
+            afterCarriageReturn = false;
+        }
+    }
+
+    private void append(byte[] bytes, int from, int to) {
+        int count = to - from;
+        if (count == 0) {
+            return;
+        }
+        if (count > MAX_LINE_BYTES - lineLength) {
+            throw new Malformed("server-sent event line longer than " + MAX_LINE_BYTES + " bytes");
+        }
+        if (lineLength + count > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + count, line.length * 2));
+        }
+        System.arraycopy(bytes, from, line, lineLength, count);
+        lineLength += count;
     }
 
     /** The body ended: a pending line and event are dispatched as if the blank line had come. */
     void finish() {
-        if (line.size() > 0) {
+        if (lineLength > 0) {
             endOfLine();
         }
         dispatch();
     }
 
     private void endOfLine() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        lineLength = 0;
         if (text.isEmpty()) {
             dispatch();
             return;

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * A validated {@code POST /chat/completions} body (PROTOCOLS §5.1).
  * <p>
- * Input: the raw request text. Output: the fields the simulator acts on, or {@link Invalid} with a Groq-style
+ * Input: the request body as received (UTF-8 bytes). Output: the fields the simulator acts on, or {@link Invalid} with a Groq-style
  * message naming the offending property. Checked: a JSON object; {@code model} a non-blank string;
  * {@code messages} a non-empty array of objects with {@code role} in system/user/assistant/tool and
  * {@code content} a string or an array of {@code {"type":"text","text":…}} parts (null only for an assistant
@@ -60,10 +60,11 @@ record ChatRequest(ObjectNode raw, String model, List<Message> messages, boolean
         }
     }
 
-    static ChatRequest parse(ObjectMapper json, String body) throws Invalid {
+    /** The request as received: its bytes (UTF-8), read without a copy into a string first. */
+    static ChatRequest parse(ObjectMapper json, byte[] body) throws Invalid {
         JsonNode tree;
         try {
-            tree = json.readTree(body == null ? "" : body);
+            tree = json.readTree(body == null ? new byte[0] : body);
         } catch (Exception e) {
             throw new Invalid("We could not parse the JSON body of your request. (HINT: This likely means you aren't "
                     + "using your HTTP library correctly. The API expects a JSON payload.)");

@@ -1,12 +1,14 @@
 package io.apexvoice.gateway.simulator.groq;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * Builds the JSON objects of one completion (PROTOCOLS §5.2), all sharing its {@code id}, {@code created},
- * {@code model} and {@code system_fingerprint}:
+ * Builds the JSON of one completion (PROTOCOLS §5.2), all sharing its {@code id}, {@code created}, {@code model}
+ * and {@code system_fingerprint}; the streamed chunks as their JSON text, the part they share written once per
+ * completion (a "0 ms" provider should answer at once, not spend a serialisation per token):
  * <ul>
  *   <li>{@link #role()}: {@code delta {"role":"assistant","content":""}} plus {@code x_groq.id}</li>
  *   <li>{@link #piece(Piece)}: {@code delta {"content":token}}, or a tool call's first delta
@@ -27,6 +29,8 @@ final class CompletionChunks {
     private final long created;
     private final String model;
     private final String fingerprint;
+    /** {@code {"id":…,"object":"chat.completion.chunk",…,"choices":[{"index":0,"delta":} — every chunk's start. */
+    private final String chunkStart;
 
     CompletionChunks(String id, String requestId, long created, String model, String fingerprint) {
         this.id = id;
@@ -34,20 +38,21 @@ final class CompletionChunks {
         this.created = created;
         this.model = model;
         this.fingerprint = fingerprint;
+        String header = header("chat.completion.chunk").toString();
+        this.chunkStart = header.substring(0, header.length() - 1) + ",\"choices\":[{\"index\":0,\"delta\":";
     }
 
-    ObjectNode role() {
-        ObjectNode delta = NODES.objectNode().put("role", "assistant").put("content", "");
-        ObjectNode chunk = chunk(delta, null);
-        chunk.putObject("x_groq").put("id", requestId);
-        return chunk;
+    String role() {
+        return chunk("{\"role\":\"assistant\",\"content\":\"\"}", null,
+                NODES.objectNode().put("id", requestId));
     }
 
-    ObjectNode piece(Piece piece) {
-        ObjectNode delta = NODES.objectNode();
+    String piece(Piece piece) {
         if (piece instanceof Piece.Content content) {
-            delta.put("content", content.token());
-        } else if (piece instanceof Piece.ToolCallStart start) {
+            return chunk("{\"content\":" + quoted(content.token()) + "}", null, null);
+        }
+        ObjectNode delta = NODES.objectNode();
+        if (piece instanceof Piece.ToolCallStart start) {
             ObjectNode call = delta.putArray("tool_calls").addObject().put("index", start.index())
                     .put("id", start.id()).put("type", "function");
             call.putObject("function").put("name", start.name()).put("arguments", "");
@@ -55,21 +60,20 @@ final class CompletionChunks {
             delta.putArray("tool_calls").addObject().put("index", fragment.index())
                     .putObject("function").put("arguments", fragment.fragment());
         }
-        return chunk(delta, null);
+        return chunk(delta.toString(), null, null);
     }
 
-    ObjectNode finish(String finishReason, ObjectNode usage) {
-        ObjectNode chunk = chunk(NODES.objectNode(), finishReason);
-        ObjectNode xGroq = chunk.putObject("x_groq").put("id", requestId);
+    String finish(String finishReason, ObjectNode usage) {
+        ObjectNode xGroq = NODES.objectNode().put("id", requestId);
         xGroq.set("usage", usage);
-        return chunk;
+        return chunk("{}", finishReason, xGroq);
     }
 
-    ObjectNode usageOnly(ObjectNode usage) {
+    String usageOnly(ObjectNode usage) {
         ObjectNode chunk = header("chat.completion.chunk");
         chunk.putArray("choices");
         chunk.set("usage", usage);
-        return chunk;
+        return chunk.toString();
     }
 
     ObjectNode completion(List<Piece> pieces, String finishReason, ObjectNode usage) {
@@ -111,13 +115,22 @@ final class CompletionChunks {
                 .put("total_time", promptTime + completionTime);
     }
 
-    private ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = header("chat.completion.chunk");
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
-        return chunk;
+    /** One {@code chat.completion.chunk}: its delta (JSON), finish reason and {@code x_groq} (when not null). */
+    private String chunk(String delta, String finishReason, ObjectNode xGroq) {
+        StringBuilder chunk = new StringBuilder(chunkStart.length() + delta.length() + 64).append(chunkStart)
+                .append(delta).append(",\"logprobs\":null,\"finish_reason\":")
+                .append(finishReason == null ? "null" : quoted(finishReason)).append("}]");
+        if (xGroq != null) {
+            chunk.append(",\"x_groq\":").append(xGroq);
+        }
+        return chunk.append('}').toString();
+    }
+
+    /** {@code text} as a JSON string, escaped as Jackson writes it. */
+    private static String quoted(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, quoted);
+        return quoted.append('"').toString();
     }
 
     private ObjectNode header(String object) {

@@ -6,7 +6,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -61,7 +60,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
         }
         ChatRequest request;
         try {
-            request = ChatRequest.parse(json, ctx.body().asString());
+            request = ChatRequest.parse(json, ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes());
         } catch (ChatRequest.Invalid e) {
             reply(response, limits, 400, GroqErrors.invalidRequest(e.getMessage(), e.param()));
             return;
@@ -102,7 +101,7 @@ final class CompletionHandler implements Handler<RoutingContext> {
         boolean callsTools = sent.stream().anyMatch(Piece.ToolCallStart.class::isInstance);
         String finishReason = cut ? "length" : callsTools ? "tool_calls" : "stop";
         ObjectNode usage = CompletionChunks.usage(request.promptTokens(), sent.size(), settings.interTokenDelayMs());
-        CompletionChunks chunks = new CompletionChunks("chatcmpl-" + UUID.randomUUID(), requestId,
+        CompletionChunks chunks = new CompletionChunks("chatcmpl-" + RandomIds.uuid(), requestId,
                 System.currentTimeMillis() / 1000, request.model(), FINGERPRINT);
         rateLimitHeaders(response, limits);
         if (request.stream()) {

@@ -33,8 +33,9 @@ final class GroqStats {
         byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
     }
 
+    /** Keeps {@code body} as it is (a parsed request is never changed); {@link #recentRequests} hands out copies. */
     void request(JsonNode body) {
-        recent.addLast(body.deepCopy());
+        recent.addLast(body);
         while (recent.size() > RECENT) {
             recent.pollFirst();
         }

@@ -113,7 +113,7 @@ final class SseStream {
         return afterTokens >= 0 && sent == Math.min(afterTokens, plan.pieces().size());
     }
 
-    private void send(ObjectNode chunk) {
+    private void send(String chunk) {
         due.append("data: ").append(chunk).append("\n\n");
     }
 

@@ -57,6 +57,16 @@ class SseDecoderTests {
     }
 
     @Test
+    void aCarriageReturnThenTextThenANewlineEndsTwoLinesWhereverTheBodyIsCut() {
+        byte[] body = bytes("data: a\rdata: b\n\ndata: c\r\n\r\n");
+        for (int cut = 0; cut <= body.length; cut++) {
+            List<byte[]> pieces = List.of(Arrays.copyOfRange(body, 0, cut), Arrays.copyOfRange(body, cut, body.length));
+            assertThat(decode(pieces)).as("cut at byte %d", cut)
+                    .containsExactly(new SseDecoder.Event(null, "a\nb"), new SseDecoder.Event(null, "c"));
+        }
+    }
+
+    @Test
     void dispatchesALastEventLeftWithoutItsBlankLineWhenTheBodyEnds() {
         assertThat(decode(List.of(bytes("data: x\n\ndata: [DONE]")))).containsExactly(
                 new SseDecoder.Event(null, "x"), new SseDecoder.Event(null, "[DONE]"));
@@ -69,6 +79,17 @@ class SseDecoderTests {
         Arrays.fill(huge, (byte) 'a');
 
         assertThatThrownBy(() -> decoder.feed(huge)).isInstanceOf(SseDecoder.Malformed.class);
+    }
+
+    @Test
+    void refusesALineThatGrowsPastTheLimitAcrossBuffers() {
+        SseDecoder decoder = new SseDecoder(event -> { });
+        byte[] half = new byte[SseDecoder.MAX_LINE_BYTES / 2];
+        Arrays.fill(half, (byte) 'a');
+        decoder.feed(half);
+        decoder.feed(half);
+
+        assertThatThrownBy(() -> decoder.feed(new byte[] {'a'})).isInstanceOf(SseDecoder.Malformed.class);
     }
 
     private static List<SseDecoder.Event> decode(List<byte[]> pieces) {
