@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * A validated {@code POST /chat/completions} body (PROTOCOLS §5.1).
  * <p>
- * Input: the request body as received (UTF-8 bytes). Output: the fields the simulator acts on, or {@link Invalid} with a Groq-style
- * message naming the offending property. Checked: a JSON object; {@code model} a non-blank string;
+ * Input: the request body as received (UTF-8 bytes). Output: the fields the simulator acts on, or {@link Invalid}
+ * with a Groq-style message naming the offending property. Checked: a JSON object; {@code model} a non-blank string;
  * {@code messages} a non-empty array of objects with {@code role} in system/user/assistant/tool and
  * {@code content} a string or an array of {@code {"type":"text","text":…}} parts (null only for an assistant
  * message, which then carries tool calls); {@code stream} a boolean; {@code max_completion_tokens} (or the older

@@ -20,8 +20,8 @@ final class RandomIds {
     }
 
     /**
-     * A version 4 UUID as text, like {@link UUID#randomUUID()} but from {@link ThreadLocalRandom}: an id that only needs
-     * to look unique, without a {@code SecureRandom} read per completion.
+     * A version 4 UUID as text, like {@link UUID#randomUUID()} but from {@link ThreadLocalRandom}: an id that only
+     * needs to look unique, without a {@code SecureRandom} read per completion.
      */
     static String uuid() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
