@@ -3,6 +3,7 @@ package io.apexvoice.gateway.simulator.groq;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -58,9 +59,10 @@ final class CompletionHandler implements Handler<RoutingContext> {
             reply(response, limits, 401, GroqErrors.invalidApiKey());
             return;
         }
+        Buffer body = ctx.body().buffer();
         ChatRequest request;
         try {
-            request = ChatRequest.parse(json, ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes());
+            request = ChatRequest.parse(json, body == null ? null : body.getBytes());
         } catch (ChatRequest.Invalid e) {
             reply(response, limits, 400, GroqErrors.invalidRequest(e.getMessage(), e.param()));
             return;
