@@ -21,7 +21,8 @@ class PlayoutTickerTests {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private record Ran(int task, long afterDueNanos, Thread thread) {
+    /** {@code due}: the due time from just before scheduling; {@code dueLatest}: from just after. */
+    private record Ran(int task, long due, long dueLatest, long afterDueNanos, Thread thread) {
     }
 
     @Test
@@ -36,20 +37,36 @@ class PlayoutTickerTests {
             loop.complete(Thread.currentThread());
             for (int i = 0; i < delays.length; i++) {
                 int task = i;
-                long due = System.nanoTime() + delays[i] * 1_000_000L;
+                long delayNanos = delays[i] * 1_000_000L;
+                long due = System.nanoTime() + delayNanos;
+                long[] dueLatest = {Long.MAX_VALUE};
                 ticker.schedule(delays[i], () -> {
-                    ran.add(new Ran(task, System.nanoTime() - due, Thread.currentThread()));
+                    ran.add(new Ran(task, due, dueLatest[0], System.nanoTime() - due, Thread.currentThread()));
                     done.countDown();
                     if (task == 1) {
                         throw new IllegalStateException("a failing playout task");
                     }
                 });
+                dueLatest[0] = System.nanoTime() + delayNanos;
             }
         });
 
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(ran).extracting(Ran::task).as("due order; equal delays in the order scheduled")
-                .containsExactly(1, 4, 3, 2, 0);
+        assertThat(ran).extracting(Ran::task).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+        // Due order on the 10 ms grid: a task never runs before one due more than a slot earlier, and equal delays
+        // run in the order scheduled. Due times are read around each schedule call, so a stalled loop cannot break
+        // this; without a stall it allows only 1, 4, 3, 2, 0.
+        for (int a = 0; a < ran.size(); a++) {
+            for (int b = a + 1; b < ran.size(); b++) {
+                Ran first = ran.get(a);
+                Ran later = ran.get(b);
+                assertThat(first.due()).as("task %d ran before %d", first.task(), later.task())
+                        .isLessThanOrEqualTo(later.dueLatest() + 10_000_000L);
+                if (delays[first.task()] == delays[later.task()]) {
+                    assertThat(first.task()).as("equal delays in the order scheduled").isLessThan(later.task());
+                }
+            }
+        }
         assertThat(ran).allSatisfy(r -> {
             assertThat(r.thread()).isSameAs(loop.get());
             assertThat(r.afterDueNanos()).isNotNegative();
