@@ -209,6 +209,7 @@ start_pipeline() {
   GW_LOG=$WORK/$mode-$GW_N.log
   (MODE=$mode MEDIA_HOST=127.0.0.1 MEDIA_PORT=$MP DEEPGRAM_URL="ws://127.0.0.1:$SP/v1/listen" \
     DEEPGRAM_API_KEY=bench-deepgram-key REDIS_HOST=127.0.0.1 REDIS_PORT=${RP:-6379} TTS_KEY=${TTS_KEY:-tts:bench} \
+    LLM_URL=${PIPELINE_LLM_URL:-} LLM_API_KEY=local-dev-groq-key \
     exec java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${BENCH_JAVA_OPTS:-} -jar "$jar") > "$GW_LOG" 2>&1 &
   PID=$!
   track "$PID"
@@ -414,11 +415,17 @@ footer() {
 
 # --- the voice measures (turn-overhead.sh, barge-in.sh): the bare pipeline and the gateway, same tool, same options
 
-# start_voice_target pipeline|gateway: a fresh target ready for voice-load. The pipeline plays TTS_KEY (store_tts
-# first); the gateway gets its Groq and Azure simulators at 0 ms. Sets PID, MP, SP (and GP), VOICE_ARGS.
+# start_voice_target pipeline|pipeline-llm|gateway: a fresh target ready for voice-load. The pipeline plays TTS_KEY
+# (store_tts first), pipeline-llm too after asking the Groq simulator (LLM_URL: the least turn with an LLM request);
+# the gateway gets its Groq and Azure simulators at 0 ms. Sets PID, MP, SP (and GP), VOICE_ARGS.
 start_voice_target() {
-  if [ "$1" = pipeline ]; then
-    start_pipeline pipeline
+  if [ "$1" = pipeline ] || [ "$1" = pipeline-llm ]; then
+    if [ "$1" = pipeline-llm ]; then
+      [ -n "${SIM_PID:-}" ] || start_simulators
+      PIPELINE_LLM_URL=$GROQ_SIM start_pipeline pipeline
+    else
+      start_pipeline pipeline
+    fi
     VOICE_ARGS=(--no-webhook --url "http://127.0.0.1:$MP")
   else
     [ -n "${SIM_PID:-}" ] || start_simulators

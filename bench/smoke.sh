@@ -99,7 +99,7 @@ if skip_fastapi:
 
 for measure, mode in (("turn-overhead", "turn"), ("barge-in", "bargein")):
     rs = lines(measure)
-    for target in ("pipeline", "gateway"):
+    for target in ("pipeline", "pipeline-llm", "gateway") if mode == "turn" else ("pipeline", "gateway"):
         t = [r for r in rs if r["target"] == target]
         check(bool(t), f"{measure} {target}: result line present")
         for r in t:

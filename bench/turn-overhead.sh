@@ -7,6 +7,9 @@
 #
 # The gateway's Groq and Azure TTS simulators run in a process of their own (`java -jar JAR simulators`), started
 # once, so their work is not counted as the gateway's.
+# LLM_FLOOR=1 (default) adds a third target between the two: the bare pipeline that first asks the Groq simulator
+# (one streamed chat completion per final transcript, the turn going on at its first bytes), the least any agent that
+# calls an LLM must do: what the gateway adds over it is its own cost; over the plain pipeline, also the LLM hop.
 # For each CALLS value, ROUNDS times, alternating with a fresh process each: the pipeline, then the gateway. Each
 # target first gets WARMUP_RUNS unrecorded runs of WARMUP_CALLS calls (default: the measured CALLS) with the same turns
 # and ramp, so both are JIT-warm as in production and the gateway's TTS cache holds the replies (0: no warm-up), then
@@ -18,6 +21,7 @@
 #
 # Usage: bench/turn-overhead.sh [NAME=VALUE...]      (or the same as environment variables)
 #   CALLS=50,200 ROUNDS=2 RAMP_SECONDS=10 TURNS=3 WARMUP_CALLS=<CALLS> (0: none) WARMUP_RUNS=3 TTS_SECONDS=auto
+#   LLM_FLOOR=1
 #   JAR=...  BENCH_SMOKE=1
 # A gateway turn answered with the fallback phrase (LLM or TTS refused) is not the path measured: their count is in
 # the results ("fallbacks") and the table, and should be 0.
@@ -32,7 +36,10 @@ TURNS=${TURNS:-3}
 WARMUP_CALLS=${WARMUP_CALLS:-}
 WARMUP_RUNS=${WARMUP_RUNS:-3}
 TTS_SECONDS=${TTS_SECONDS:-auto}
-CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS WARMUP_RUNS TTS_SECONDS)
+LLM_FLOOR=${LLM_FLOOR:-1}
+CMDLINE=$(command_line CALLS ROUNDS RAMP_SECONDS TURNS WARMUP_CALLS WARMUP_RUNS TTS_SECONDS LLM_FLOOR)
+targets=(pipeline gateway)
+[ "$LLM_FLOOR" = 0 ] || targets=(pipeline pipeline-llm gateway)
 results turn-overhead
 log "turn-overhead: $CMDLINE → $RESULTS"
 gateway_jar > /dev/null
@@ -47,7 +54,7 @@ store_tts "$TTS_SECONDS"
 IFS=, read -r -a calls_list <<< "$CALLS"
 for calls in "${calls_list[@]}"; do
   for rnd in $(seq 1 "$ROUNDS"); do
-    for target in pipeline gateway; do
+    for target in "${targets[@]}"; do
       log "$calls calls, round $rnd/$ROUNDS: $target"
       start_voice_target "$target"
       warm=${WARMUP_CALLS:-$calls}
@@ -74,30 +81,43 @@ f = lambda x: "—" if x is None else f"{x:.1f}"
 def cell(r):
     extra = [f"{r[k]} {k.replace('_', ' ')}" for k in ("timeouts", "no_greeting", "calls_failed", "calls_dropped", "fallbacks") if r.get(k)]
     return f"{f(r['p50_ms'])} / {f(r['p99_ms'])} / {f(r['max_ms'])} (n={r['n']}{', ' + ', '.join(extra) if extra else ''})"
+targets = [t for t in ("pipeline", "pipeline-llm", "gateway") if any(r["target"] == t for r in rows)]
+names = {"pipeline": "pipeline", "pipeline-llm": "pipeline + LLM", "gateway": "gateway"}
 print("Final transcript (sent by the tool as Deepgram) → first agent media frame on the call's Twilio socket, "
       f"{turns} turns per call after the greeting. Bare pipeline (`MODE=pipeline`, one Redis GET per turn) vs the "
       "gateway with its Groq and Azure simulators at 0 ms (in a process of their own); each row a fresh process, after "
-      "its warm-up runs. The pipeline plays " + tts_seconds + " s of audio per turn, as long as the gateway's reply.\n")
-print("| concurrent calls | round | pipeline p50 / p99 / max ms | gateway p50 / p99 / max ms |")
-print("|---|---|---|---|")
+      "its warm-up runs. The pipeline plays " + tts_seconds + " s of audio per turn, as long as the gateway's reply."
+      + (" Pipeline + LLM (`LLM_URL`): the same pipeline asking the Groq simulator first (one streamed chat completion,"
+         " going on at its first bytes), the least a turn with an LLM request costs." if "pipeline-llm" in targets
+         else "") + "\n")
+print("| concurrent calls | round | " + " | ".join(f"{names[t]} p50 / p99 / max ms" for t in targets) + " |")
+print("|---|---|" + "---|" * len(targets))
 calls_values = sorted({r["calls"] for r in rows})
 med = {}
 for c in calls_values:
-    by = {t: sorted((r for r in rows if r["calls"] == c and r["target"] == t), key=lambda r: r["round"]) for t in ("pipeline", "gateway")}
+    by = {t: sorted((r for r in rows if r["calls"] == c and r["target"] == t), key=lambda r: r["round"]) for t in targets}
     for i in range(max(len(v) for v in by.values())):
-        cells = [cell(by[t][i]) if i < len(by[t]) else "—" for t in ("pipeline", "gateway")]
-        print(f"| {c} | {i + 1} | {cells[0]} | {cells[1]} |")
-    for t in ("pipeline", "gateway"):
+        cells = [cell(by[t][i]) if i < len(by[t]) else "—" for t in targets]
+        print(f"| {c} | {i + 1} | " + " | ".join(cells) + " |")
+    for t in targets:
         med[(c, t)] = {k: statistics.median([r[k] for r in by[t] if r[k] is not None] or [float("nan")]) for k in ("p50_ms", "p99_ms", "max_ms")}
     print(f"| {c} | **median** | " + " | ".join(f"**{f(med[(c, t)]['p50_ms'])} / {f(med[(c, t)]['p99_ms'])}** / {f(med[(c, t)]['max_ms'])}"
-                                           for t in ("pipeline", "gateway")) + " |")
+                                           for t in targets) + " |")
 c = 200 if 200 in calls_values else calls_values[-1]
 p, g = med[(c, "pipeline")]["p99_ms"], med[(c, "gateway")]["p99_ms"]
-frames = {t: sum(r.get("agent_frames", 0) for r in rows if r["target"] == t) for t in ("pipeline", "gateway")}
-print(f"\nAgent media frames the tool received over the measured runs: pipeline {frames['pipeline']}, gateway "
-      f"{frames['gateway']} (the same audio per turn: equal load on the tool and the sockets).")
-print(f"\np99 at {c} calls (medians): gateway {f(g)} ms vs pipeline {f(p)} ms = {g / p:.2f}×; the gateway's own cost "
-      f"per turn at p99 ≈ {f(g - p)} ms." if p else "")
+frames = {t: sum(r.get("agent_frames", 0) for r in rows if r["target"] == t) for t in targets}
+print("\nAgent media frames the tool received over the measured runs: "
+      + ", ".join(f"{names[t]} {frames[t]}" for t in targets) + " (the same audio per turn: equal load on the tool and the sockets).")
+l = med[(c, "pipeline-llm")]["p99_ms"] if "pipeline-llm" in targets else None
+if not p:
+    pass
+elif l:
+    print(f"\np99 at {c} calls (medians): gateway {f(g)} ms vs pipeline {f(p)} ms = {g / p:.2f}×. "
+          f"Pipeline + LLM {f(l)} ms = {l / p:.2f}× the pipeline (the LLM hop alone ≈ {f(l - p)} ms); the gateway over it {g / l:.2f}×, its own "
+          f"cost per turn at p99 ≈ {f(g - l)} ms.")
+else:
+    print(f"\np99 at {c} calls (medians): gateway {f(g)} ms vs pipeline {f(p)} ms = {g / p:.2f}×; the gateway's own cost "
+          f"per turn at p99 ≈ {f(g - p)} ms.")
 PY
 footer "$CMDLINE" >> "$md"
 echo

@@ -20,7 +20,7 @@ export const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
 const FRAME_BYTES = 160;
 const HEADER_BYTES = 24;
 const MAGIC = 0x424c4431; // "BLD1"
-const TICK_MS = 20;
+const FRAME_MS = 20;
 const MULAW_BYTES_PER_MS = 8;
 
 // ---------- request/reply over MessagePorts (or a Worker / parentPort) ----------
@@ -209,6 +209,7 @@ class TwilioCall {
     this.seq = 0;
     this.sent = 0;
     this.startedAt = 0;
+    this.nextFrameAt = 0; // when the next frame is due (drift-free: the first + 20 ms per frame)
     this.playEnd = 0; // when the agent audio received so far will have played
     this.pendingMarks = []; // { name, due } in order
     this.markTimer = null;
@@ -268,6 +269,9 @@ class TwilioCall {
       },
     }));
     this.startedAt = now();
+    // a random phase, as calls from a real carrier have (and as ../shared/anchors/load/media-load.mjs does): the
+    // calls' frames are spread over the 20 ms period instead of all leaving on one tick
+    this.nextFrameAt = this.startedAt + FRAME_MS * Math.random();
     if (this.state === 'opening') this.state = 'streaming';
   }
 
@@ -385,7 +389,7 @@ class TwilioCall {
   }
 }
 
-// ---------- sender worker: a share of the calls, one shared 20 ms tick ----------
+// ---------- sender worker: a share of the calls, each frame sent when due ----------
 
 async function runSender({ callOpts, scenarioUrl, scenarioArgs, sinkPort }) {
   const sink = rpcClient(sinkPort);
@@ -394,19 +398,20 @@ async function runSender({ callOpts, scenarioUrl, scenarioArgs, sinkPort }) {
   let openTimers = [];
   let scenarios = [];
   let settled = 0; // calls whose open (and scenario) has finished
-  let tickLag = new Histogram();
+  let tickLag = new Histogram(); // how late each frame left, ms after it was due
 
-  // Drift-corrected: tick k fires at start + 20k ms; a late tick is followed at once by the next one.
-  let nextTick = now();
-  const tick = () => {
+  // One 1 ms ticker walks the calls and sends every frame that is due, catching up if late (frame k of a call at its
+  // first frame's time + 20k ms).
+  setInterval(() => {
     const t = now();
-    let streaming = 0;
-    for (const call of calls) if (call.state === 'streaming') { call.sendMedia(); streaming++; }
-    if (streaming) tickLag.record(t - nextTick);
-    nextTick += TICK_MS;
-    setTimeout(tick, nextTick - now());
-  };
-  setTimeout(tick, 0);
+    for (const call of calls) {
+      while (call.state === 'streaming' && call.nextFrameAt <= t) {
+        tickLag.record(t - call.nextFrameAt);
+        call.sendMedia();
+        call.nextFrameAt += FRAME_MS;
+      }
+    }
+  }, 1);
 
   const ctx = {
     args: scenarioArgs,

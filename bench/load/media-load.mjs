@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Media-plane capacity: plays Twilio's side of N concurrent real-time calls (signed webhook, then a Media Streams
-// socket sending a 20 ms frame per call per tick) and is also the gateway's Deepgram endpoint (a sink in its own
+// socket sending a 20 ms frame per call, each call at a random phase) and is also the gateway's Deepgram endpoint (a sink in its own
 // worker thread), so every frame is timed from "Twilio sent it" to "STT received it". Steps through call counts;
 // a step is ok when no frame was lost, reordered or misrouted, every call stayed up, and delay p99 < 20 ms.
 //

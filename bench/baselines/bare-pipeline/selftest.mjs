@@ -2,6 +2,7 @@
 // Twilio callers. Spawns the jar itself (on loopback, random ports), runs the scenario, exits non-zero on any failure.
 // Usage: node selftest.mjs relay JAR
 //        node selftest.mjs pipeline JAR REDIS_PORT TTS_KEY TTS_FILE      (TTS_KEY must hold TTS_FILE's bytes)
+//        node selftest.mjs pipeline-llm JAR REDIS_PORT TTS_KEY TTS_FILE  (the same, each turn asking a fake LLM first)
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +13,8 @@ const [mode, jar, redisPort, ttsKey, ttsFile] = process.argv.slice(2);
 const HOST = '127.0.0.1';
 const TIMEOUT_MS = 5000;
 const DG_KEY = 'selftest-key';
+const LLM_KEY = 'selftest-llm-key';
+const TURN_TRANSCRIPTS = ['for two', 'at seven', 'thanks', 'one more thing']; // the turns pipelineCall plays
 
 // ---------- minimal WebSocket (RFC 6455): one class for both ends ----------
 
@@ -316,6 +319,35 @@ async function pipelineCall(mediaUrl, dg, tts, n) {
   caller.ws.close();
 }
 
+/** A fake OpenAI-style LLM: records each chat completion request, answers with a short SSE stream. */
+async function fakeLlm() {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const body = [];
+    req.on('data', (d) => body.push(d));
+    req.on('end', () => {
+      requests.push({ method: req.method, url: req.url, auth: req.headers.authorization, body: JSON.parse(Buffer.concat(body)) });
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.end('data: {"choices":[{"index":0,"delta":{"content":"Sure."}}]}\n\ndata: [DONE]\n\n');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, HOST, resolve));
+  return { url: `http://${HOST}:${server.address().port}/openai/v1`, requests, close: () => server.close() };
+}
+
+/** Every turn asked the LLM once, streamed, with the key and the caller's words; the greeting did not. */
+function checkLlmRequests(requests, calls) {
+  check(requests.length === calls * TURN_TRANSCRIPTS.length,
+    `LLM: expected ${calls * TURN_TRANSCRIPTS.length} requests (one per turn, none for the greeting), got ${requests.length}`);
+  for (const r of requests) {
+    check(r.method === 'POST' && r.url === '/openai/v1/chat/completions' && r.auth === `Bearer ${LLM_KEY}`
+      && r.body.stream === true && typeof r.body.model === 'string', `LLM: unexpected request ${JSON.stringify(r)}`);
+  }
+  const asked = requests.map((r) => r.body.messages.at(-1)).map((m) => `${m.role}:${m.content}`).sort();
+  const expected = Array.from({ length: calls }, () => TURN_TRANSCRIPTS.map((t) => `user:${t}`)).flat().sort();
+  check(JSON.stringify(asked) === JSON.stringify(expected), `LLM: asked ${JSON.stringify(asked)}`);
+}
+
 // ---------- run ----------
 
 function freePort() {
@@ -330,29 +362,35 @@ function startJar(env) {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
-      if (out.includes(`bare-pipeline listening on ${HOST}:${env.MEDIA_PORT} mode=${mode}`)) { clearTimeout(t); resolve(child); }
+      const printed = mode === 'pipeline-llm' ? 'pipeline+llm' : mode;
+      if (out.includes(`bare-pipeline listening on ${HOST}:${env.MEDIA_PORT} mode=${printed}`)) { clearTimeout(t); resolve(child); }
     });
     child.on('exit', (code) => reject(new Error(`bare-pipeline exited (${code}) before it was ready: ${out}`)));
   });
 }
 
 async function main() {
-  check(mode === 'relay' || mode === 'pipeline', 'usage: node selftest.mjs relay|pipeline JAR [REDIS_PORT TTS_KEY TTS_FILE]');
+  check(['relay', 'pipeline', 'pipeline-llm'].includes(mode),
+    'usage: node selftest.mjs relay|pipeline|pipeline-llm JAR [REDIS_PORT TTS_KEY TTS_FILE]');
   const dg = await fakeDeepgram();
+  const llm = mode === 'pipeline-llm' ? await fakeLlm() : null;
   const mediaPort = await freePort();
-  const env = { MODE: mode, MEDIA_HOST: HOST, MEDIA_PORT: String(mediaPort), DEEPGRAM_URL: `ws://${HOST}:${dg.port}/v1/listen`, DEEPGRAM_API_KEY: DG_KEY };
-  if (mode === 'pipeline') Object.assign(env, { REDIS_HOST: HOST, REDIS_PORT: redisPort, TTS_KEY: ttsKey });
+  const env = { MODE: mode === 'relay' ? 'relay' : 'pipeline', MEDIA_HOST: HOST, MEDIA_PORT: String(mediaPort), DEEPGRAM_URL: `ws://${HOST}:${dg.port}/v1/listen`, DEEPGRAM_API_KEY: DG_KEY };
+  if (mode !== 'relay') Object.assign(env, { REDIS_HOST: HOST, REDIS_PORT: redisPort, TTS_KEY: ttsKey });
+  if (llm) Object.assign(env, { LLM_URL: llm.url, LLM_API_KEY: LLM_KEY });
   const child = await startJar(env);
   try {
     const mediaUrl = `ws://${HOST}:${mediaPort}/twilio/media`;
     const calls = mode === 'relay' ? 4 : 3; // more calls than event loops, so calls share a loop (and its Redis connection)
-    const tts = mode === 'pipeline' ? fs.readFileSync(ttsFile) : null;
+    const tts = mode === 'relay' ? null : fs.readFileSync(ttsFile);
     await Promise.all(Array.from({ length: calls }, (_, i) =>
       mode === 'relay' ? relayCall(mediaUrl, dg, i + 1) : pipelineCall(mediaUrl, dg, tts, i + 1)));
+    if (llm) checkLlmRequests(llm.requests, calls);
     console.log(`selftest ${mode}: ${calls} concurrent calls ok`);
   } finally {
     child.kill();
     dg.close();
+    llm?.close();
   }
 }
 

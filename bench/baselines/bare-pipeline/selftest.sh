@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds bare-pipeline.jar and runs selftest.mjs against it: relay mode, then pipeline mode with a throwaway
-# redis-server (loopback, random port, no persistence) whose TTS key holds 1600 random bytes (10 frames).
+# Builds bare-pipeline.jar and runs selftest.mjs against it: relay mode, then pipeline mode without and with a fake
+# LLM asked before each turn, with a throwaway redis-server (loopback, random port, no persistence) whose TTS key
+# holds 1600 random bytes (10 frames).
 # Exits non-zero on any failure. Needs Java 17, Node 20, redis-server and redis-cli.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,4 +29,5 @@ redis-cli -p "$port" -x set "$key" < "$work/tts.ulaw" > /dev/null
 [ "$(redis-cli -p "$port" strlen "$key")" = 1600 ] || { echo "could not store the TTS audio in Redis" >&2; exit 1; }
 
 node "$here/selftest.mjs" pipeline "$jar" "$port" "$key" "$work/tts.ulaw"
-echo "bare-pipeline selftest: 2 passed, 0 failed"
+node "$here/selftest.mjs" pipeline-llm "$jar" "$port" "$key" "$work/tts.ulaw"
+echo "bare-pipeline selftest: 3 passed, 0 failed"

@@ -12,13 +12,14 @@ import java.net.URI;
  * all sharing one WebSocket server at {@code ws://MEDIA_HOST:MEDIA_PORT/twilio/media}.
  *
  * <p>{@code MODE=relay}: Twilio media → Deepgram, nothing else. {@code MODE=pipeline}: also the least work of an agent
- * turn (greeting, one Redis GET per final transcript, 20 ms frames + mark, barge-in clear).
+ * turn (greeting, one Redis GET per final transcript, 20 ms frames + mark, barge-in clear); with {@code LLM_URL}, each
+ * final transcript first asks that OpenAI-style LLM ({@link LlmRequest}) and the turn goes on at its first bytes.
  */
 public final class BarePipeline {
 
   /** Everything read from the environment, once. */
   record Settings(String host, int port, boolean pipeline, WebSocketConnectOptions stt,
-                  String redisHost, int redisPort, String ttsKey) {
+                  String redisHost, int redisPort, String ttsKey, String llmUrl, String llmKey, String llmModel) {
 
     static Settings fromEnv() {
       String mode = env("MODE", "relay");
@@ -26,11 +27,12 @@ public final class BarePipeline {
       boolean pipeline = mode.equals("pipeline");
       return new Settings(env("MEDIA_HOST", "127.0.0.1"), Integer.parseInt(env("MEDIA_PORT", "8081")), pipeline,
           sttTarget(env("DEEPGRAM_URL", "wss://api.deepgram.com/v1/listen"), env("DEEPGRAM_API_KEY", "bench"), pipeline),
-          env("REDIS_HOST", "127.0.0.1"), Integer.parseInt(env("REDIS_PORT", "6379")), env("TTS_KEY", "tts:bench"));
+          env("REDIS_HOST", "127.0.0.1"), Integer.parseInt(env("REDIS_PORT", "6379")), env("TTS_KEY", "tts:bench"),
+          pipeline ? env("LLM_URL", null) : null, env("LLM_API_KEY", "bench"), env("LLM_MODEL", "llama-3.3-70b-versatile"));
     }
 
     String mode() {
-      return pipeline ? "pipeline" : "relay";
+      return pipeline ? llmUrl != null ? "pipeline+llm" : "pipeline" : "relay";
     }
   }
 

@@ -112,7 +112,7 @@ final class Call {
           if (!msg.getBoolean("is_final", false)) {
             if (words(transcript) >= 2) bargeIn();
           } else if (msg.getBoolean("speech_final", false) && !transcript.isBlank()) {
-            playTurn();
+            answer(transcript);
           }
         }
         case "SpeechStarted" -> bargeIn();
@@ -121,6 +121,22 @@ final class Call {
     } catch (DecodeException | ClassCastException malformed) {
       // dropped, as on the Twilio side
     }
+  }
+
+  /** A final transcript's turn: the LLM's first bytes first when there is one (LLM_URL), then {@link #playTurn}. */
+  private void answer(String transcript) {
+    if (loop.llm == null) {
+      playTurn();
+      return;
+    }
+    loop.llm.ask(transcript).onComplete(ar -> {
+      if (ended) return;
+      if (ar.failed()) {
+        System.err.println("LLM request failed: " + ar.cause().getMessage());
+        return;
+      }
+      playTurn();
+    });
   }
 
   /** The least work of an agent turn: one Redis GET, then the audio as 20 ms frames and a mark after them. */

@@ -19,6 +19,7 @@ final class PipelineVerticle extends AbstractVerticle {
   final BarePipeline.Settings settings;
   WebSocketClient stt;
   RedisGet redis;
+  LlmRequest llm; // pipeline mode with LLM_URL only
   final TwilioEncoder encoder = new TwilioEncoder();
 
   PipelineVerticle(BarePipeline.Settings settings) {
@@ -31,6 +32,7 @@ final class PipelineVerticle extends AbstractVerticle {
         .setMaxConnections(100_000) // one STT socket per call; the default allows 50 per host
         .setConnectTimeout(10_000)
         .setTcpNoDelay(true));
+    if (settings.llmUrl() != null) llm = new LlmRequest(vertx, settings.llmUrl(), settings.llmKey(), settings.llmModel());
     Future<Void> redisReady = settings.pipeline()
         ? RedisGet.connect(vertx, settings.redisHost(), settings.redisPort(), settings.ttsKey()).map(r -> {
             redis = r;
