@@ -91,16 +91,29 @@ command_line() {
 }
 
 free_port() {
-  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  free_ports 1
 }
 
 # free_ports N: N distinct free ports, one a line
 free_ports() {
   "$PY" - "$1" <<'PY'
-import socket, sys
+import random, socket, sys
+# Below the kernel's ephemeral range: a port from bind(0) comes from that range, and between our check and the
+# target's bind any outgoing connection on the machine (the target's own, to Redis, say) may take it as its local port.
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 0
 socks = []
 for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+    for _ in range(200 if low > 11000 else 0):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", random.randrange(10000, low))); socks.append(s); break
+        except OSError:
+            s.close()
+    else:
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 print("\n".join(str(s.getsockname()[1]) for s in socks))
 PY
 }
