@@ -188,7 +188,8 @@ tenants_file() {
 
 # start_gateway [REDIS_DB]: a fresh gateway (local profile, loopback simulators) on new ports, using redis-server RP
 # (started here when RP is unset) and the STT sink on SP. Exports GP (HTTP), MP (media), SP (Deepgram sink port for
-# the load tool), PID, GW_LOG. Waits for /health (120 s); fails with the log tail if it dies.
+# the load tool), PID, GW_LOG. Waits for /health (180 s: the warm-up lasts up to 90 s); fails with the log tail if it
+# dies.
 GW_N=0
 start_gateway() {
   local db=${1:-0} jar tenants
@@ -207,7 +208,7 @@ start_gateway() {
     > "$GW_LOG" 2>&1 &
   PID=$!
   track "$PID"
-  wait_http "http://127.0.0.1:$GP/health" 120 "$PID" "$GW_LOG"
+  wait_http "http://127.0.0.1:$GP/health" 180 "$PID" "$GW_LOG"
   export GP MP SP PID GW_LOG
   log "gateway up: pid $PID http $GP media $MP stt-sink $SP redis $RP/$db"
 }

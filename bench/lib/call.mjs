@@ -90,6 +90,7 @@ async function runSink({ senderPorts }) {
     s = {
       received: 0, perCall: new Map(), reordered: 0, misrouted: 0, stale: 0, unparsed: 0, windowFrames: 0,
       stalls: 0, delay: new Histogram(), socketsOpened: 0, extraSockets: 0, authMissing: 0, texts: {},
+      stallBuckets: new Map(), // frames over 20 ms by the 100 ms of their send time: when the stalls were
     };
   };
   resetCounters();
@@ -127,7 +128,15 @@ async function runSink({ senderPorts }) {
           const delay = t - sentAt;
           s.delay.record(delay);
           s.windowFrames++;
-          if (delay > 20) s.stalls++;
+          if (delay > 20) {
+            s.stalls++;
+            const at = Math.floor(sentAt / 100) * 100;
+            let b = s.stallBuckets.get(at);
+            if (!b) s.stallBuckets.set(at, b = { at, frames: 0, maxMs: 0, calls: new Set() });
+            b.frames++;
+            b.maxMs = Math.max(b.maxMs, delay);
+            b.calls.add(call);
+          }
         }
       }
     };
@@ -180,7 +189,13 @@ async function runSink({ senderPorts }) {
     reset(next) { step = next; resetCounters(); return true; },
     received: () => s.received,
     openSockets: () => open.size,
-    report: () => ({ ...s, perCall: [...s.perCall].map(([call, c]) => [call, c.received]) }),
+    report: () => ({
+      ...s,
+      perCall: [...s.perCall].map(([call, c]) => [call, c.received]),
+      // the 5 worst 100 ms send-time slices with frames over 20 ms (stalls are rare: a few buckets at most)
+      stallBuckets: [...s.stallBuckets.values()].sort((a, b) => b.maxMs - a.maxMs).slice(0, 5)
+        .map(b => ({ at: b.at, frames: b.frames, maxMs: b.maxMs, calls: b.calls.size })),
+    }),
   });
 }
 

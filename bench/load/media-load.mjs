@@ -83,6 +83,11 @@ async function runStep(bench, calls, first) {
     window_frames: stt.windowFrames,
     delay_p50_ms: delay.p50, delay_p90_ms: delay.p90, delay_p99_ms: delay.p99, delay_max_ms: delay.max,
     delay_mean_ms: delay.mean, stalls_over_20ms: stt.stalls,
+    // the worst stalls: when (UTC, and seconds into the window the frames were sent in), frames and calls touched
+    stalls_worst: stt.stallBuckets.map(b => ({
+      at: new Date(b.at).toISOString(), window_s: r2((b.at - winStart) / 1000), frames: b.frames,
+      calls: b.calls, max_ms: r2(b.maxMs),
+    })),
     cpu_us_per_frame: targetPid && stt.windowFrames ? r2((cpu1 - cpu0) / stt.windowFrames) : null,
     target_cpu_pct: targetPid ? r2(((cpu1 - cpu0) / 1000 / stepMs) * 100) : null,
     tool_cpu_pct: r2(((tool.user + tool.system) / 1000 / stepMs) * 100),
@@ -102,7 +107,8 @@ function printHuman(r) {
   console.log(`calls=${r.calls} ok=${r.ok} sent=${r.frames_sent} received=${r.frames_received} lost=${r.lost}`
     + ` reordered=${r.reordered} misrouted=${r.misrouted} failed=${r.calls_failed} dropped=${r.calls_dropped}`
     + ` delay p50/p90/p99/max=${r.delay_p50_ms}/${r.delay_p90_ms}/${r.delay_p99_ms}/${r.delay_max_ms} ms`
-    + ` stalls>20ms=${r.stalls_over_20ms}` + (targetPid ? ` cpu=${r.cpu_us_per_frame} us/frame (${r.target_cpu_pct}%)` : '')
+    + ` stalls>20ms=${r.stalls_over_20ms}`
+    + (r.stalls_worst.length ? ` worst: ${r.stalls_worst.map(b => `${b.max_ms}ms@${b.window_s}s/${b.calls}calls`).join(' ')}` : '') + (targetPid ? ` cpu=${r.cpu_us_per_frame} us/frame (${r.target_cpu_pct}%)` : '')
     + ` tool_cpu=${r.tool_cpu_pct}% tick_lag_p99=${r.tool_tick_lag_p99_ms} ms`
     + (Object.keys(r.failures).length ? ` failures=${JSON.stringify(r.failures)}` : '')
     + (r.on_step_output ? `\n  on-step-cmd (exit ${r.on_step_exit}): ${r.on_step_output}` : ''));

@@ -11,10 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param warmUp          how long signed webhooks warm the voice webhook path before readiness; 0 skips
  *                        ({@link IntakeWarmUp})
  * @param warmUpCalls     concurrent loopback calls per wave of the warm-up (media plane); 0: webhooks only
+ * @param warmUpMax       the longest the warm-up goes on past {@code warmUp} while the JIT compilers are still busy
+ *                        (its settling rounds); at most {@code warmUp} turns them off
  */
 @ConfigurationProperties("apex.intake")
 public record IntakeProperties(String busyPhrase, String suspendedPhrase, Duration duplicateWait, Duration warmUp,
-        Integer warmUpCalls) {
+        Integer warmUpCalls, Duration warmUpMax) {
 
     public IntakeProperties {
         if (busyPhrase == null || busyPhrase.isBlank()) {
@@ -28,6 +30,9 @@ public record IntakeProperties(String busyPhrase, String suspendedPhrase, Durati
         }
         if (warmUp == null) {
             warmUp = Duration.ofSeconds(30);
+        }
+        if (warmUpMax == null) {
+            warmUpMax = Duration.ofSeconds(90);
         }
         if (warmUpCalls == null) {
             warmUpCalls = 100;

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -58,7 +59,10 @@ import org.springframework.stereotype.Component;
  * sends signed voice webhooks to this process over loopback (Tomcat, filters, the {@code twilio-voice-webhook} route,
  * the admission script on the real Redis, the TwiML) and, in the first half, waves of loopback calls through the media
  * plane ({@link WarmUpCalls}: WebSocket, {@code start}, session, STT, the greeting played with marks, caller frames to
- * STT, {@code stop}) until the time is up, and {@code /health} turns ready after it.
+ * STT, {@code stop}) until the time is up. Then it settles: more rounds (a wave of calls beside the webhooks) until
+ * one leaves the JIT compilers nearly idle ({@link CompilerActivity}; at most {@code INTAKE_WARMUP_MAX} in all), so the
+ * first real load does not share the two cores with the compilers still working through the call path's methods.
+ * {@code /health} turns ready after it.
  *
  * <p>The traffic belongs to the {@link WarmUpTenant}, which exists only meanwhile. Its calls stream their audio to a
  * Deepgram simulator on loopback started here (the real adapter, pointed at it: the real provider is never called),
@@ -73,11 +77,20 @@ class IntakeWarmUp implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeWarmUp.class);
     private static final int IN_FLIGHT = 8;
+    /** Webhooks in flight while settling: the compilers get the cores the other loops took (the path is hot by then). */
+    private static final int SETTLING_IN_FLIGHT = 2;
     private static final int DELETE_BATCH = 500;
     private static final String ACCOUNT_SID = "AC" + "0".repeat(32);
     private static final Duration CALLS_END_WAIT = Duration.ofSeconds(15);
+    /** A wave (or settling round) is not started with less than this left: it would only push readiness back. */
+    static final Duration MIN_WAVE = Duration.ofSeconds(5);
+    /** A settling round without calls: the webhook loops alone for this long. */
+    private static final Duration PROBE = Duration.ofSeconds(2);
+    /** The compilers' busy share of a round below which the call path counts as compiled (0.2: 200 ms a second). */
+    static final double SETTLED = 0.2;
 
     private final Duration duration;
+    private final Duration maxDuration;
     private final int callsPerWave;
     private final TenantDirectory tenants;
     private final WarmUpTenant warmUp;
@@ -91,10 +104,13 @@ class IntakeWarmUp implements ApplicationRunner {
     private final DeepgramStreamingStt deepgram;
     private final ActiveCalls activeCalls;
     private final Clock clock;
-    private volatile Result result = new Result(0, 0, 0, 0);
+    private volatile Result result = new Result(0, 0, 0, 0, 0);
 
-    /** What the warm-up sent: webhooks and calls, and how many of them did not answer 200 / complete. */
-    record Result(int webhooks, int failed, int calls, int callsFailed) {
+    /**
+     * What the warm-up sent: webhooks and calls, how many of them did not answer 200 / complete, and how many settling
+     * rounds ran after its set length.
+     */
+    record Result(int webhooks, int failed, int calls, int callsFailed, int settlingRounds) {
     }
 
     IntakeWarmUp(IntakeProperties properties, TenantDirectory tenants, WarmUpTenant warmUp,
@@ -102,6 +118,7 @@ class IntakeWarmUp implements ApplicationRunner {
             StringRedisTemplate redis, RedisKeys keys, MeterRegistry meters, DeepgramStreamingStt deepgram,
             ActiveCalls activeCalls, Clock clock) {
         this.duration = properties.warmUp();
+        this.maxDuration = properties.warmUpMax();
         this.callsPerWave = properties.warmUpCalls();
         this.tenants = tenants;
         this.warmUp = warmUp;
@@ -132,14 +149,18 @@ class IntakeWarmUp implements ApplicationRunner {
         log.info("warming up the webhook and call path for {} before reporting ready (INTAKE_WARMUP=0 skips)",
                 duration.toString().substring(2).toLowerCase());
         Instant started = clock.instant();
+        long startNanos = System.nanoTime();
         Queue<CallSid> webhookCalls = new ConcurrentLinkedQueue<>();
         AtomicInteger failed = new AtomicInteger();
-        WarmUpCalls.Result waves = new WarmUpCalls.Result(0, 0, new ConcurrentLinkedQueue<>());
+        AtomicInteger webhookLoops = new AtomicInteger(IN_FLIGHT);
+        WarmUpCalls.Result waves = WarmUpCalls.Result.none();
+        Settling settled = new Settling(0, Double.NaN);
         String sttKey = warmUp.authToken();
         DeepgramSimulator stt = new DeepgramSimulator(vertx, DeepgramSimulator.Settings.defaults().withApiKey(sttKey));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(IN_FLIGHT));
         DeepgramStreamingStt sttClient = null;
+        WarmUpCalls calls = null;
         try {
             stt.start(0);
             sttClient = deepgram.redirectedTo(URI.create("ws://" + SimulatorServer.LOOPBACK + ":" + stt.port()
@@ -150,26 +171,40 @@ class IntakeWarmUp implements ApplicationRunner {
             WebhookTarget target = new WebhookTarget(gateway.resolve(path), "POST",
                     URI.create(endpoints.publicUrlOf(path, null)));
             WebhookSender sender = new WebhookSender(client, Duration.ofSeconds(10));
-            long deadline = System.nanoTime() + duration.toNanos();
             List<Future<Void>> loops = new ArrayList<>();
             for (int i = 0; i < IN_FLIGHT; i++) {
                 Promise<Void> done = Promise.promise();
-                vertx.runOnContext(v -> send(sender, target, deadline, webhookCalls, failed, done));
+                int loop = i;
+                vertx.runOnContext(v -> send(sender, target, loop, webhookLoops, webhookCalls, failed, done));
                 loops.add(done.future());
             }
+            Runnable round = () -> sleepUntil(System.nanoTime() + PROBE.toNanos());
             if (callsPerWave > 0) {
-                // the webhook loops run on the event loops meanwhile; calls in the first half only, so the webhook
+                calls = new WarmUpCalls(vertx, tenant, warmUp.authToken(), gateway, endpoints.baseUrl(),
+                        endpoints.loopbackMediaUrl(media.bindHost()), callsPerWave);
+                round = calls::wave;
+                // the webhook loops run on the event loops meanwhile; calls in the first half, so the webhook
                 // path then has the cores to itself (it needs ~10 000 requests to be compiled; beside 100 calls it
                 // got 9 000 in 30 s, alone 34 000)
-                waves = new WarmUpCalls(vertx).run(tenant, warmUp.authToken(), gateway, endpoints.baseUrl(),
-                        endpoints.loopbackMediaUrl(media.bindHost()), callsPerWave,
-                        System.nanoTime() + duration.toNanos() / 2);
+                long half = startNanos + duration.toNanos() / 2;
+                do {
+                    calls.wave();
+                } while (half - System.nanoTime() > MIN_WAVE.toNanos());
             }
-            Future.join(loops).toCompletionStage().toCompletableFuture()
-                    .get(duration.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            sleepUntil(startNanos + duration.toNanos());
+            webhookLoops.set(SETTLING_IN_FLIGHT);
+            settled = settle(CompilerActivity.ofThisJvm(), round, System::nanoTime,
+                    startNanos + maxDuration.toNanos());
+            webhookLoops.set(0);
+            Future.join(loops).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("warm-up stopped early: {}", e.toString());
         } finally {
+            webhookLoops.set(0);
+            if (calls != null) {
+                waves = calls.result();
+                calls.close();
+            }
             if (!activeCalls.awaitNoCallsOf(warmUp.id(), CALLS_END_WAIT)) {
                 log.warn("warm-up: calls still open after {} s; their keys expire by their TTL",
                         CALLS_END_WAIT.toSeconds());
@@ -182,16 +217,59 @@ class IntakeWarmUp implements ApplicationRunner {
             stt.close();
             cleanUp(webhookCalls, waves.callSids(), started);
         }
-        result = new Result(webhookCalls.size(), failed.get(), waves.calls(), waves.failed());
-        log.info("warm-up: {} webhooks ({} failed) and {} calls ({} failed) in {} s", result.webhooks(),
-                result.failed(), result.calls(), result.callsFailed(),
-                Duration.between(started, clock.instant()).toSeconds());
+        result = new Result(webhookCalls.size(), failed.get(), waves.calls(), waves.failed(), settled.rounds());
+        log.info("warm-up: {} webhooks ({} failed) and {} calls ({} failed) in {} s; JIT compilers busy {} in the "
+                + "last of {} settling rounds", result.webhooks(), result.failed(), result.calls(),
+                result.callsFailed(), Duration.between(started, clock.instant()).toSeconds(),
+                Double.isNaN(settled.lastBusy()) ? "(not measured)" : "%.0f %%".formatted(settled.lastBusy() * 100),
+                settled.rounds());
     }
 
-    /** One of the in-flight loops: a fresh call's signed webhook, then the next, until the deadline. */
-    private void send(WebhookSender sender, WebhookTarget target, long deadline, Queue<CallSid> calls,
+    /** The settling phase: rounds run, and the compilers' busy share in the last (NaN: none measured). */
+    record Settling(int rounds, double lastBusy) {
+    }
+
+    /**
+     * The settling phase after the warm-up's set length: rounds of it (a wave of calls, or a pause while the webhook
+     * loops go on) until one leaves the JIT compilers busy at most {@link #SETTLED} of its time, or until less than
+     * {@link #MIN_WAVE} is left before {@code deadlineNanos}. At least one round when there is time for it, since
+     * the round is the test. A JVM that does not report compilation time ({@code jit} null) skips it.
+     */
+    static Settling settle(CompilerActivity jit, Runnable round, LongSupplier nanoTime, long deadlineNanos) {
+        if (jit == null) {
+            return new Settling(0, Double.NaN);
+        }
+        int rounds = 0;
+        double busy = Double.NaN;
+        while (deadlineNanos - nanoTime.getAsLong() > MIN_WAVE.toNanos()) {
+            jit.mark();
+            round.run();
+            busy = jit.busySinceMark();
+            rounds++;
+            log.info("warm-up: settling round {}: JIT compilers busy {} %", rounds, Math.round(busy * 100));
+            if (busy <= SETTLED) {
+                break;
+            }
+        }
+        return new Settling(rounds, busy);
+    }
+
+    private static void sleepUntil(long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /** In-flight loop number {@code loop}: a fresh call's signed webhook, then the next, while loop < loops. */
+    private void send(WebhookSender sender, WebhookTarget target, int loop, AtomicInteger loops, Queue<CallSid> calls,
             AtomicInteger failed, Promise<Void> done) {
-        if (System.nanoTime() >= deadline) {
+        if (loop >= loops.get()) {
             done.tryComplete();
             return;
         }
@@ -202,7 +280,7 @@ class IntakeWarmUp implements ApplicationRunner {
             if (answer.failed() || answer.result().status() != 200) {
                 failed.incrementAndGet();
             }
-            send(sender, target, deadline, calls, failed, done);
+            send(sender, target, loop, loops, calls, failed, done);
         });
     }
 
