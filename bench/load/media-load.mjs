@@ -38,11 +38,28 @@ function processCpuUs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
 }
 
+/** The machine's CPU time in jiffies, { busy, total } over all cores (/proc/stat's first line). */
+function machineCpu() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] || 0); // idle + iowait
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** Per cent of the machine's CPU (all cores) busy between two machineCpu() readings. */
+const busyPct = (a, b) => (b.total > a.total ? r2(((b.busy - a.busy) / (b.total - a.total)) * 100) : null);
+
 /** Runs cmd with CALLS=n; resolves to { exit, stdout }. */
 const runStepCmd = (cmd, calls) => new Promise(resolve => {
   exec(cmd, { env: { ...process.env, CALLS: String(calls) }, timeout: 120000, maxBuffer: 16 << 20 },
     (err, stdout) => resolve({ exit: err ? (err.code ?? err.signal) : 0, stdout: stdout.trim() }));
 });
+
+/** The 5 worst of the sink's stall buckets that pass keep(). */
+const worstStalls = (buckets, winStart, keep) => buckets.filter(keep).slice(0, 5).map(b => ({
+  at: new Date(b.at).toISOString(), window_s: r2((b.at - winStart) / 1000), frames: b.frames, calls: b.calls,
+  max_ms: r2(b.maxMs),
+}));
 
 async function runStep(bench, calls, first) {
   const startAt = now() + 100;
@@ -51,12 +68,18 @@ async function runStep(bench, calls, first) {
   await bench.sink.call('reset', { first, last: first + calls, winStart, winEnd });
   await bench.startCalls(first, calls, startAt, rampMs);
 
+  // CPU over the ramp's last second (the most call starts on top of the most calls streaming) and over the window
+  const rampEndMs = Math.min(1000, rampMs);
+  await sleep(winStart - rampEndMs - now());
+  const rampEnd0 = { target: targetPid ? processCpuUs(targetPid) : 0, machine: machineCpu() };
   await sleep(winStart - now());
   const cpu0 = targetPid ? processCpuUs(targetPid) : 0;
+  const machine0 = machineCpu();
   const tool0 = process.cpuUsage();
   const cmdDone = sleep(stepMs / 2).then(() => (o['on-step-cmd'] ? runStepCmd(o['on-step-cmd'], calls) : null));
   await sleep(winEnd - now());
   const cpu1 = targetPid ? processCpuUs(targetPid) : 0;
+  const machine1 = machineCpu();
   const tool = process.cpuUsage(tool0);
 
   // Stop sending, give in-flight frames up to 2 s, then read the sink.
@@ -83,14 +106,16 @@ async function runStep(bench, calls, first) {
     window_frames: stt.windowFrames,
     delay_p50_ms: delay.p50, delay_p90_ms: delay.p90, delay_p99_ms: delay.p99, delay_max_ms: delay.max,
     delay_mean_ms: delay.mean, stalls_over_20ms: stt.stalls,
-    // the worst stalls: when (UTC, and seconds into the window the frames were sent in), frames and calls touched
-    stalls_worst: stt.stallBuckets.map(b => ({
-      at: new Date(b.at).toISOString(), window_s: r2((b.at - winStart) / 1000), frames: b.frames,
-      calls: b.calls, max_ms: r2(b.maxMs),
-    })),
+    // the 5 worst stalls in the window and in the ramp before it: when (UTC, and seconds from the window's start the
+    // frames were sent at, by 100 ms), frames over 20 ms and calls touched
+    stalls_worst: worstStalls(stt.stallBuckets, winStart, b => b.at + 100 > winStart),
+    ramp_stalls_worst: worstStalls(stt.stallBuckets, winStart, b => b.at + 100 <= winStart),
     cpu_us_per_frame: targetPid && stt.windowFrames ? r2((cpu1 - cpu0) / stt.windowFrames) : null,
     target_cpu_pct: targetPid ? r2(((cpu1 - cpu0) / 1000 / stepMs) * 100) : null,
     tool_cpu_pct: r2(((tool.user + tool.system) / 1000 / stepMs) * 100),
+    machine_busy_pct: busyPct(machine0, machine1),
+    ramp_end_target_cpu_pct: targetPid && rampEndMs ? r2(((cpu0 - rampEnd0.target) / 1000 / rampEndMs) * 100) : null,
+    ramp_end_machine_busy_pct: busyPct(rampEnd0.machine, machine0),
     tool_tick_lag_p99_ms: r2(tw.tickLag.percentile(99)), tool_tick_lag_max_ms: r2(tw.tickLag.max),
     agent_frames: tw.twilio.agentFrames || 0, marks: tw.twilio.marks || 0, marks_echoed: tw.twilio.marksEchoed || 0,
     clears: tw.twilio.clears || 0, wrong_stream_sid: tw.twilio.wrongSid || 0,
@@ -103,12 +128,17 @@ async function runStep(bench, calls, first) {
   return result;
 }
 
+const stallsText = list => list.map(b => `${b.max_ms}ms@${b.window_s}s/${b.calls}calls`).join(' ');
+
 function printHuman(r) {
   console.log(`calls=${r.calls} ok=${r.ok} sent=${r.frames_sent} received=${r.frames_received} lost=${r.lost}`
     + ` reordered=${r.reordered} misrouted=${r.misrouted} failed=${r.calls_failed} dropped=${r.calls_dropped}`
     + ` delay p50/p90/p99/max=${r.delay_p50_ms}/${r.delay_p90_ms}/${r.delay_p99_ms}/${r.delay_max_ms} ms`
     + ` stalls>20ms=${r.stalls_over_20ms}`
-    + (r.stalls_worst.length ? ` worst: ${r.stalls_worst.map(b => `${b.max_ms}ms@${b.window_s}s/${b.calls}calls`).join(' ')}` : '') + (targetPid ? ` cpu=${r.cpu_us_per_frame} us/frame (${r.target_cpu_pct}%)` : '')
+    + (r.stalls_worst.length ? ` worst: ${stallsText(r.stalls_worst)}` : '')
+    + (r.ramp_stalls_worst.length ? ` ramp: ${stallsText(r.ramp_stalls_worst)}` : '')
+    + (targetPid ? ` cpu=${r.cpu_us_per_frame} us/frame (${r.target_cpu_pct}%)` : '') + ` machine=${r.machine_busy_pct}%`
+    + ` ramp-end: target=${r.ramp_end_target_cpu_pct}% machine=${r.ramp_end_machine_busy_pct}%`
     + ` tool_cpu=${r.tool_cpu_pct}% tick_lag_p99=${r.tool_tick_lag_p99_ms} ms`
     + (Object.keys(r.failures).length ? ` failures=${JSON.stringify(r.failures)}` : '')
     + (r.on_step_output ? `\n  on-step-cmd (exit ${r.on_step_exit}): ${r.on_step_output}` : ''));

@@ -305,10 +305,10 @@ final class MediaConnection {
         }
 
         @Override
-        public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
+        public void writeMedia(OutboundMedia media, byte[] audio, int offset, int length) {
             if (open()) {
                 channel.write(new TextWebSocketFrame(true, 0,
-                        media.frame(channel.alloc(), audio, offset, MuLaw.FRAME_BYTES)), channel.voidPromise());
+                        media.frame(channel.alloc(), audio, offset, length)), channel.voidPromise());
             }
         }
 

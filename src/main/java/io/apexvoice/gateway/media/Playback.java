@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * <p><b>Pacing.</b> Frames leave at the pace Twilio plays them, {@code lead} ahead: the first {@code lead} of every
  * utterance at once (so the caller hears the reply without delay), the rest on the call's event loop in batches of up
  * to 3 frames (60 ms, at most half the lead) whenever Twilio's buffer is down by a batch, each batch in one socket
- * write. Speech synthesised faster than real time (a cached greeting is 4–6 s of audio at once) thus costs each call
+ * write and, where its frames are consecutive audio of one utterance, in one {@code media} message (the first frame
+ * after silence alone, so that it leaves at once): a third of the messages to frame, encode and parse. Speech synthesised faster than real time (a cached greeting is 4–6 s of audio at once) thus costs each call
  * 50 frames a second instead of a burst of hundreds of frames that stalls every other call on the same event loop;
  * and a barge-in has at most {@code lead} of audio to flush at Twilio. A mark is queued behind its utterance's last
  * frame and goes out when that frame does.
@@ -41,6 +42,8 @@ final class Playback {
     private final long leadNanos;
     /** How much audio one wake-up of the paced playout sends (the frames it writes leave in one socket write). */
     private final long batchNanos;
+    /** The most frames one {@code media} message carries: a batch. */
+    private final int batchFrames;
     /** Audio ({@link Frames}) and marks ({@link QueuedMark}) not sent yet, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** When Twilio will have played everything sent so far. */
@@ -65,6 +68,7 @@ final class Playback {
         this.scheduler = scheduler;
         this.leadNanos = lead.toNanos();
         this.batchNanos = Math.max(FRAME_NANOS, Math.min(MAX_BATCH_NANOS, leadNanos / 2) / FRAME_NANOS * FRAME_NANOS);
+        this.batchFrames = (int) (batchNanos / FRAME_NANOS);
     }
 
     /** Paced playback writing each message as a string through {@code send} (tests). */
@@ -183,17 +187,24 @@ final class Playback {
                     if (frames.generation != generation) {
                         queue.poll();
                     } else if (playedOutAt - now < leadNanos) {
-                        out.writeMedia(media, frames.audio, frames.next);
+                        // the first frame after silence on its own; else up to a batch of this audio's frames that
+                        // are due in one message (PROTOCOLS 2.3: 40-100 ms messages play as well as 20 ms ones)
+                        int count = 1;
+                        while (!silence && count < batchFrames && frames.next + (count + 1) * MuLaw.FRAME_BYTES
+                                <= frames.end && playedOutAt + count * FRAME_NANOS - now < leadNanos) {
+                            count++;
+                        }
+                        out.writeMedia(media, frames.audio, frames.next, count * MuLaw.FRAME_BYTES);
                         if (silence) {
                             out.flush();
                             silence = false;
                         }
                         wrote = true;
-                        frames.next += MuLaw.FRAME_BYTES;
+                        frames.next += count * MuLaw.FRAME_BYTES;
                         if (frames.next == frames.end) {
                             queue.poll();
                         }
-                        playedOutAt += FRAME_NANOS;
+                        playedOutAt += count * FRAME_NANOS;
                     } else {
                         break;
                     }

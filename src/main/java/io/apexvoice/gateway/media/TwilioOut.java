@@ -12,8 +12,11 @@ interface TwilioOut {
     /** Queues one message. */
     void write(String message);
 
-    /** Queues the {@code media} message of {@code media}'s stream carrying {@code audio[offset, offset + 160)}. */
-    void writeMedia(OutboundMedia media, byte[] audio, int offset);
+    /**
+     * Queues the {@code media} message of {@code media}'s stream carrying {@code audio[offset, offset + length)}: one
+     * or more whole 160-byte (20 ms) frames.
+     */
+    void writeMedia(OutboundMedia media, byte[] audio, int offset, int length);
 
     /** Sends everything queued. */
     void flush();
@@ -27,8 +30,8 @@ interface TwilioOut {
             }
 
             @Override
-            public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
-                send.accept(media.frame(audio, offset, MuLaw.FRAME_BYTES));
+            public void writeMedia(OutboundMedia media, byte[] audio, int offset, int length) {
+                send.accept(media.frame(audio, offset, length));
             }
 
             @Override

@@ -33,7 +33,7 @@ class PlaybackTests {
     }
 
     @Test
-    void cutsAudioInto160ByteFramesInOrderAcrossChunksPadsTheLastWithSilenceAndMarksTheEnd() throws Exception {
+    void cutsAudioIntoWhole160ByteFramesInOrderAcrossChunksPadsTheLastWithSilenceAndMarksTheEnd() throws Exception {
         CompletableFuture<String> mark = new CompletableFuture<>();
         AudioSink sink = playback.utterance("Hello.", mark);
         byte[] audio = new byte[870];
@@ -48,16 +48,16 @@ class PlaybackTests {
         }
         sink.onComplete();
 
-        assertThat(sent).hasSize(7);
         java.io.ByteArrayOutputStream played = new java.io.ByteArrayOutputStream();
-        for (TwilioMessage m : sent.subList(0, 6)) {
-            assertThat(((TwilioMessage.Media) m).payload()).hasSize(160);
-            played.writeBytes(((TwilioMessage.Media) m).payload());
-        }
+        List<TwilioMessage> media = sent.subList(0, sent.size() - 1);
+        assertThat(media).allSatisfy(m -> assertThat(((TwilioMessage.Media) m).payload().length)
+                .as("whole 20 ms frames, at most a batch of 3 per message").isIn(160, 320, 480));
+        assertThat(((TwilioMessage.Media) media.get(0)).payload()).as("the first frame alone").hasSize(160);
+        media.forEach(m -> played.writeBytes(((TwilioMessage.Media) m).payload()));
         byte[] padded = java.util.Arrays.copyOf(audio, 960);
         java.util.Arrays.fill(padded, 870, 960, MuLaw.SILENCE);
         assertThat(played.toByteArray()).isEqualTo(padded);
-        assertThat(sent.get(6)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
+        assertThat(sent.get(sent.size() - 1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
         assertThat(playback.tracker().agentSpeaking()).isTrue();
     }
 
@@ -85,18 +85,20 @@ class PlaybackTests {
 
         utteranceOfFrames(paced, 20, mark);
 
-        assertThat(sent).as("the lead leaves at once").hasSize(5);
+        assertThat(framesIn(sent)).as("the lead leaves at once").isEqualTo(5);
+        assertThat(sent).as("the first frame alone, then messages of a batch (2 frames: 40 ms)").hasSize(3);
         assertThat(paced.tracker().agentSpeaking()).isTrue();
         clock.advance(Duration.ofMillis(20));
-        assertThat(sent).as("nothing until Twilio has played a batch (40 ms: half the lead)").hasSize(5);
+        assertThat(framesIn(sent)).as("nothing until Twilio has played a batch (40 ms: half the lead)").isEqualTo(5);
         clock.advance(Duration.ofMillis(20));
-        assertThat(sent).hasSize(7);
+        assertThat(framesIn(sent)).isEqualTo(7);
         clock.advance(Duration.ofMillis(100));
-        assertThat(sent).hasSize(11);
+        assertThat(framesIn(sent)).isEqualTo(11);
         clock.advance(Duration.ofMillis(300));
-        assertThat(sent).hasSize(21);
-        assertThat(sent.subList(0, 20)).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
-        assertThat(sent.get(20)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
+        assertThat(framesIn(sent)).isEqualTo(20);
+        assertThat(sent.subList(0, sent.size() - 1))
+                .allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+        assertThat(sent.get(sent.size() - 1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
         assertThat(clock.pending()).isZero();
     }
 
@@ -111,11 +113,14 @@ class PlaybackTests {
         clock.advance(Duration.ofSeconds(1));
 
         assertThat(out.pending).as("nothing written is left unflushed").isEmpty();
-        assertThat(out.flushes).extracting(List::size)
+        assertThat(out.flushes).extracting(PlaybackTests::framesIn)
                 .as("the first frame alone (it ends a silence), the rest of the lead, then batches of 3 frames (60 ms)")
-                .containsExactly(1, 14, 3, 3, 1 + 1);
+                .containsExactly(1, 14, 3, 3, 1);
+        assertThat(out.flushes).extracting(List::size)
+                .as("messages: a batch's consecutive frames in one (the lead's 14 in 3 + 3 + 3 + 3 + 2), the mark")
+                .containsExactly(1, 5, 1, 1, 1 + 1);
         assertThat(out.flushes.get(4).get(1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
-        assertThat(out.flushes.stream().flatMap(List::stream).limit(22))
+        assertThat(out.flushes.stream().flatMap(List::stream).limit(9))
                 .allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
     }
 
@@ -148,8 +153,8 @@ class PlaybackTests {
         }
 
         @Override
-        public void writeMedia(OutboundMedia media, byte[] audio, int offset) {
-            write(media.frame(audio, offset, MuLaw.FRAME_BYTES));
+        public void writeMedia(OutboundMedia media, byte[] audio, int offset, int length) {
+            write(media.frame(audio, offset, length));
         }
 
         @Override
@@ -165,13 +170,14 @@ class PlaybackTests {
         Playback paced = pacedWithLead100ms(clock);
         CompletableFuture<String> mark = new CompletableFuture<>();
         utteranceOfFrames(paced, 50, mark);
-        assertThat(sent).hasSize(5);
+        assertThat(framesIn(sent)).isEqualTo(5);
+        int before = sent.size();
 
         paced.clear();
         clock.advance(Duration.ofSeconds(2));
 
-        assertThat(sent).hasSize(6);
-        assertThat(sent.get(5)).isEqualTo(new TwilioMessage.Clear(SID));
+        assertThat(sent).hasSize(before + 1);
+        assertThat(sent.get(before)).isEqualTo(new TwilioMessage.Clear(SID));
         assertThat(paced.tracker().agentSpeaking()).isFalse();
         assertThat(paced.tracker().awaitPlayed(mark.get(), Duration.ofSeconds(1))).isCompletedWithValue(false);
     }
@@ -198,6 +204,12 @@ class PlaybackTests {
         assertThat(mark.get()).isNull();
         assertThat(playback.tracker().agentSpeaking()).isFalse();
         assertThat(sent).hasSize(1).allSatisfy(m -> assertThat(m).isInstanceOf(TwilioMessage.Media.class));
+    }
+
+    /** The 20 ms frames of audio the {@code media} messages among {@code messages} carry. */
+    private static int framesIn(List<TwilioMessage> messages) {
+        return messages.stream().filter(TwilioMessage.Media.class::isInstance)
+                .mapToInt(m -> ((TwilioMessage.Media) m).payload().length / MuLaw.FRAME_BYTES).sum();
     }
 
     /** One whole utterance of {@code frames} 20 ms frames, delivered in one chunk. */

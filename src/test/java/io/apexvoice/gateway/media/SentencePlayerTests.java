@@ -58,11 +58,15 @@ class SentencePlayerTests {
         return bytes;
     }
 
+    /** What Twilio was sent, in order: "audioN" for each frame (N its first byte), "mark", or the event. */
     private List<String> played() {
         List<String> out = new ArrayList<>();
         for (TwilioMessage message : sent) {
             if (message instanceof TwilioMessage.Media media) {
-                out.add("audio" + media.payload()[0]);
+                // one entry per 20 ms frame (a message may carry a batch of them)
+                for (int at = 0; at < media.payload().length; at += MuLaw.FRAME_BYTES) {
+                    out.add("audio" + media.payload()[at]);
+                }
             } else if (message instanceof TwilioMessage.Mark) {
                 out.add("mark");
             } else {
