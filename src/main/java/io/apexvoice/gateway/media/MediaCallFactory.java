@@ -71,7 +71,7 @@ class MediaCallFactory {
         Playback playback = loop == null
                 ? new Playback(start.streamSid(), out, new PlaybackTracker(services.timers))
                 : new Playback(start.streamSid(), out, new PlaybackTracker(services.timers), playoutOn(loop),
-                        services.properties.playbackLead());
+                        services.properties.playbackLead(), services.properties.framesPerMessage());
         CallRuntime call = new CallRuntime(callSid, tenant, playback, closeSocket, services, lifecycle);
         lifecycle.started(call, variables(start));
         return call;

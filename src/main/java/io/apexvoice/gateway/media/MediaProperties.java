@@ -16,10 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                            utterance leave at once)
  * @param eventLoops          Media Streams server instances, one event loop each; a call's provider sockets live on
  *                            its Twilio socket's loop (default: one per available processor)
+ * @param framesPerMessage    the most consecutive 20 ms frames of one utterance a {@code media} message to Twilio
+ *                            carries, 1-5 (default 1: a message per frame, as SPEC §6 has it; PROTOCOLS 2.3: 40-100 ms
+ *                            messages play as well, and cost a third of the messages at 3)
  */
 @ConfigurationProperties("apex.media")
 public record MediaProperties(String bindHost, int maxMalformedFrames, int turnWorkers, Duration playbackLead,
-                              int eventLoops) {
+                              int eventLoops, int framesPerMessage) {
 
     public MediaProperties {
         if (bindHost == null || bindHost.isBlank()) {
@@ -36,6 +39,13 @@ public record MediaProperties(String bindHost, int maxMalformedFrames, int turnW
         }
         if (eventLoops <= 0) {
             eventLoops = Runtime.getRuntime().availableProcessors();
+        }
+        if (framesPerMessage <= 0) {
+            framesPerMessage = 1;
+        }
+        if (framesPerMessage > 5) {
+            throw new IllegalArgumentException("apex.media.frames-per-message must be 1-5 (at most 100 ms of audio per "
+                    + "message), was " + framesPerMessage);
         }
     }
 }

@@ -18,10 +18,12 @@ import java.util.function.Consumer;
  * <p><b>Pacing.</b> Frames leave at the pace Twilio plays them, {@code lead} ahead: the first {@code lead} of every
  * utterance at once (so the caller hears the reply without delay), the rest on the call's event loop in batches of up
  * to 3 frames (60 ms, at most half the lead) whenever Twilio's buffer is down by a batch, each batch in one socket
- * write and, where its frames are consecutive audio of one utterance, in one {@code media} message (the first frame
- * after silence alone, so that it leaves at once): a third of the messages to frame, encode and parse. Speech synthesised faster than real time (a cached greeting is 4–6 s of audio at once) thus costs each call
- * 50 frames a second instead of a burst of hundreds of frames that stalls every other call on the same event loop;
- * and a barge-in has at most {@code lead} of audio to flush at Twilio. A mark is queued behind its utterance's last
+ * write. Each frame is its own {@code media} message by default; with {@code framesPerMessage} above 1 the
+ * consecutive frames of one utterance that are due leave in one message (the first frame after silence alone, so
+ * that it leaves at once): with 3, a third of the messages to frame, encode and parse. Speech synthesised faster
+ * than real time (a cached greeting is 4–6 s of audio at once) thus costs each call 50 frames a second instead of a
+ * burst of hundreds of frames that stalls every other call on the same event loop; and a barge-in has at most
+ * {@code lead} of audio to flush at Twilio. A mark is queued behind its utterance's last
  * frame and goes out when that frame does.
  * <p>Every frame and mark carries the generation its utterance started in and is dropped, not sent, once that
  * generation is cleared: no frame of a cleared utterance leaves after the clear. A mark is registered with the
@@ -42,8 +44,8 @@ final class Playback {
     private final long leadNanos;
     /** How much audio one wake-up of the paced playout sends (the frames it writes leave in one socket write). */
     private final long batchNanos;
-    /** The most frames one {@code media} message carries: a batch. */
-    private final int batchFrames;
+    /** The most frames one {@code media} message carries. */
+    private final int framesPerMessage;
     /** Audio ({@link Frames}) and marks ({@link QueuedMark}) not sent yet, in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     /** When Twilio will have played everything sent so far. */
@@ -59,8 +61,11 @@ final class Playback {
      * @param out       the call's Twilio socket
      * @param scheduler the call's playout thread and clock
      * @param lead      how far ahead of Twilio's playout frames are sent
+     * @param framesPerMessage the most consecutive frames of one utterance a {@code media} message carries (1: each
+     *                         frame its own message, as SPEC §6 has it)
      */
-    Playback(String streamSid, TwilioOut out, PlaybackTracker tracker, PlayoutScheduler scheduler, Duration lead) {
+    Playback(String streamSid, TwilioOut out, PlaybackTracker tracker, PlayoutScheduler scheduler, Duration lead,
+            int framesPerMessage) {
         this.streamSid = streamSid;
         this.media = new OutboundMedia(streamSid);
         this.out = out;
@@ -68,7 +73,12 @@ final class Playback {
         this.scheduler = scheduler;
         this.leadNanos = lead.toNanos();
         this.batchNanos = Math.max(FRAME_NANOS, Math.min(MAX_BATCH_NANOS, leadNanos / 2) / FRAME_NANOS * FRAME_NANOS);
-        this.batchFrames = (int) (batchNanos / FRAME_NANOS);
+        this.framesPerMessage = Math.max(1, framesPerMessage);
+    }
+
+    /** Paced playback, each frame its own {@code media} message. */
+    Playback(String streamSid, TwilioOut out, PlaybackTracker tracker, PlayoutScheduler scheduler, Duration lead) {
+        this(streamSid, out, tracker, scheduler, lead, 1);
     }
 
     /** Paced playback writing each message as a string through {@code send} (tests). */
@@ -187,10 +197,10 @@ final class Playback {
                     if (frames.generation != generation) {
                         queue.poll();
                     } else if (playedOutAt - now < leadNanos) {
-                        // the first frame after silence on its own; else up to a batch of this audio's frames that
-                        // are due in one message (PROTOCOLS 2.3: 40-100 ms messages play as well as 20 ms ones)
+                        // the first frame after silence on its own; else up to framesPerMessage of this audio's
+                        // frames that are due in one message (PROTOCOLS 2.3: 40-100 ms messages play as well)
                         int count = 1;
-                        while (!silence && count < batchFrames && frames.next + (count + 1) * MuLaw.FRAME_BYTES
+                        while (!silence && count < framesPerMessage && frames.next + (count + 1) * MuLaw.FRAME_BYTES
                                 <= frames.end && playedOutAt + count * FRAME_NANOS - now < leadNanos) {
                             count++;
                         }

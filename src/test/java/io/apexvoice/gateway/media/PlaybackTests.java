@@ -50,9 +50,8 @@ class PlaybackTests {
 
         java.io.ByteArrayOutputStream played = new java.io.ByteArrayOutputStream();
         List<TwilioMessage> media = sent.subList(0, sent.size() - 1);
-        assertThat(media).allSatisfy(m -> assertThat(((TwilioMessage.Media) m).payload().length)
-                .as("whole 20 ms frames, at most a batch of 3 per message").isIn(160, 320, 480));
-        assertThat(((TwilioMessage.Media) media.get(0)).payload()).as("the first frame alone").hasSize(160);
+        assertThat(media).allSatisfy(m -> assertThat(((TwilioMessage.Media) m).payload())
+                .as("a message per 20 ms frame (the default, SPEC §6)").hasSize(160));
         media.forEach(m -> played.writeBytes(((TwilioMessage.Media) m).payload()));
         byte[] padded = java.util.Arrays.copyOf(audio, 960);
         java.util.Arrays.fill(padded, 870, 960, MuLaw.SILENCE);
@@ -86,7 +85,7 @@ class PlaybackTests {
         utteranceOfFrames(paced, 20, mark);
 
         assertThat(framesIn(sent)).as("the lead leaves at once").isEqualTo(5);
-        assertThat(sent).as("the first frame alone, then messages of a batch (2 frames: 40 ms)").hasSize(3);
+        assertThat(sent).as("a message per frame").hasSize(5);
         assertThat(paced.tracker().agentSpeaking()).isTrue();
         clock.advance(Duration.ofMillis(20));
         assertThat(framesIn(sent)).as("nothing until Twilio has played a batch (40 ms: half the lead)").isEqualTo(5);
@@ -103,10 +102,10 @@ class PlaybackTests {
     }
 
     @Test
-    void eachWakeUpSendsItsFramesAndTheMarkBehindThemInOneFlush() throws Exception {
+    void eachWakeUpSendsItsFramesAndTheMarkBehindThemInOneFlushUpTo3FramesPerMessage() throws Exception {
         ManualPlayout clock = new ManualPlayout();
         FlushRecorder out = new FlushRecorder();
-        Playback paced = new Playback(SID, out, new PlaybackTracker(timers), clock, Duration.ofMillis(300));
+        Playback paced = new Playback(SID, out, new PlaybackTracker(timers), clock, Duration.ofMillis(300), 3);
         CompletableFuture<String> mark = new CompletableFuture<>();
 
         utteranceOfFrames(paced, 22, mark);
@@ -117,7 +116,7 @@ class PlaybackTests {
                 .as("the first frame alone (it ends a silence), the rest of the lead, then batches of 3 frames (60 ms)")
                 .containsExactly(1, 14, 3, 3, 1);
         assertThat(out.flushes).extracting(List::size)
-                .as("messages: a batch's consecutive frames in one (the lead's 14 in 3 + 3 + 3 + 3 + 2), the mark")
+                .as("3 frames per message: due frames in one (the lead's 14 in 3 + 3 + 3 + 3 + 2), the mark")
                 .containsExactly(1, 5, 1, 1, 1 + 1);
         assertThat(out.flushes.get(4).get(1)).isEqualTo(new TwilioMessage.Mark(0, SID, mark.get()));
         assertThat(out.flushes.stream().flatMap(List::stream).limit(9))

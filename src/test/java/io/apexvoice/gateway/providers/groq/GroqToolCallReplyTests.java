@@ -126,7 +126,10 @@ class GroqToolCallReplyTests extends GroqReplyTestBase {
 
         assertThat(sink.events()).containsExactly("error:" + LlmFailure.Kind.REJECTED);
         assertThat(sink.failure().getMessage()).contains("broken").contains("not a JSON object");
-        assertThat(groq.recentRequests()).isEmpty();
+        // by its words: on a loaded machine the previous test's last retry has reached the shared simulator after
+        // its reset (a CI run saw "Where is my order 42?" here)
+        assertThat(groq.recentRequests()).as("this reply's request never sent")
+                .noneMatch(body -> body.at("/messages").toString().contains("\"content\":\"hi\""));
         assertThat(outcomes("rejected")).isEqualTo(1);
     }
 }
