@@ -50,12 +50,23 @@ public class NewCallAdmission {
         }
     }
 
-    /** True when a new inbound call is to be refused (not ready yet, or shutting down past the grace). */
+    /**
+     * True when a new inbound call is to be refused (not ready yet, or shutting down past the grace). Readiness seen
+     * down after it was up starts the grace here too: the availability bean records the new state before this
+     * class's listener hears of it, and a call in between is in the grace, not refused.
+     */
     public boolean refusing() {
         Instant from = refusedFrom;
-        if (from != null) {
-            return !clock.instant().isBefore(from);
+        if (from == null) {
+            if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
+                return false;
+            }
+            if (!accepted) {
+                return true;
+            }
+            shutdownBegins(grace);
+            from = refusedFrom;
         }
-        return availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC;
+        return !clock.instant().isBefore(from);
     }
 }

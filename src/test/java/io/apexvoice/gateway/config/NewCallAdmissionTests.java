@@ -59,6 +59,22 @@ class NewCallAdmissionTests {
         assertThat(admission.refusing()).as("grace over").isTrue();
     }
 
+    @Test
+    void aCallBetweenReadinessGoingDownAndTheListenerHearingOfItIsInTheGrace() {
+        clock.pin(Instant.parse("2026-12-06T10:00:00Z"));
+        readiness(ReadinessState.ACCEPTING_TRAFFIC);
+
+        // Spring Boot's availability bean has the new state; this class's listener has not run yet
+        availability.onApplicationEvent(new AvailabilityChangeEvent<>(this, ReadinessState.REFUSING_TRAFFIC));
+        assertThat(admission.refusing()).as("readiness down, the event still on its way").isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        admission.readinessChanged(new AvailabilityChangeEvent<>(this, ReadinessState.REFUSING_TRAFFIC));
+        clock.advance(Duration.ofMillis(1_999)); // the grace (3 s here) runs from the first sight of it
+        assertThat(admission.refusing()).as("last moment of the grace").isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(admission.refusing()).as("grace over").isTrue();
+    }
+
     private void readiness(ReadinessState state) {
         AvailabilityChangeEvent<ReadinessState> event = new AvailabilityChangeEvent<>(this, state);
         availability.onApplicationEvent(event);

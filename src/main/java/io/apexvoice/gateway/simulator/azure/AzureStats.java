@@ -28,14 +28,35 @@ final class AzureStats {
     private final AtomicInteger openStreams = new AtomicInteger();
     private final Deque<String> recentSsml = new ArrayDeque<>();
 
-    /** The SSML body of a request that got as far as the SSML check (kept: the last {@value #RECENT_SSML}). */
-    void ssmlReceived(String body) {
+    /**
+     * A request that got as far as the SSML check was answered {@code status} (not 200): its body is kept (the last
+     * {@value #RECENT_SSML}) and its status counted together, so that a {@link #clear()} never separates the two.
+     */
+    void ssmlRefused(String body, int status) {
         synchronized (recentSsml) {
-            if (recentSsml.size() == RECENT_SSML) {
-                recentSsml.removeFirst();
-            }
-            recentSsml.addLast(body);
+            keep(body);
+            status(status);
         }
+    }
+
+    /**
+     * A 200 is going out for {@code body}, whose text (all voice segments joined) is {@code text}, {@code
+     * characters} long in total; the body is kept with the refused ones.
+     */
+    void synthesis(String body, String text, int characterCount) {
+        synchronized (recentSsml) {
+            keep(body);
+            status(200);
+            byText.computeIfAbsent(text, t -> new LongAdder()).increment();
+            characters.add(characterCount);
+        }
+    }
+
+    private void keep(String body) {
+        if (recentSsml.size() == RECENT_SSML) {
+            recentSsml.removeFirst();
+        }
+        recentSsml.addLast(body);
     }
 
     List<String> recentSsml() {
@@ -46,13 +67,6 @@ final class AzureStats {
 
     void status(int status) {
         byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
-    }
-
-    /** A 200 is going out for {@code text} (all voice segments joined), {@code characters} long in total. */
-    void synthesis(String text, int characterCount) {
-        status(200);
-        byText.computeIfAbsent(text, t -> new LongAdder()).increment();
-        characters.add(characterCount);
     }
 
     void bytesSent(int count) {
@@ -111,14 +125,14 @@ final class AzureStats {
     }
 
     void clear() {
-        byStatus.clear();
-        byText.clear();
-        characters.reset();
+        synchronized (recentSsml) {
+            byStatus.clear();
+            byText.clear();
+            characters.reset();
+            recentSsml.clear();
+        }
         bytesSent.reset();
         cancelled.reset();
         dropped.reset();
-        synchronized (recentSsml) {
-            recentSsml.clear();
-        }
     }
 }

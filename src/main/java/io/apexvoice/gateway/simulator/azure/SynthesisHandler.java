@@ -65,12 +65,13 @@ final class SynthesisHandler implements Handler<RoutingContext> {
             return;
         }
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        stats.ssmlReceived(new String(body, StandardCharsets.UTF_8));
+        String ssmlText = new String(body, StandardCharsets.UTF_8);
         SsmlParser.Ssml ssml;
         try {
             ssml = SsmlParser.parse(body, Set.copyOf(settings.knownVoices()));
         } catch (SsmlParser.Invalid e) {
-            fail(response, 400, "text/plain; charset=utf-8", e.getMessage());
+            stats.ssmlRefused(ssmlText, 400);
+            answer(response, 400, "text/plain; charset=utf-8", e.getMessage());
             return;
         }
         int injected = takeInjectedFailure();
@@ -78,12 +79,13 @@ final class SynthesisHandler implements Handler<RoutingContext> {
             if (injected == 429) {
                 response.putHeader("Retry-After", String.valueOf(settings.retryAfterSeconds()));
             }
-            fail(response, injected, "application/json",
+            stats.ssmlRefused(ssmlText, injected);
+            answer(response, injected, "application/json",
                     "{\"error\":{\"code\":\"" + injected + "\",\"message\":\"Injected failure by the simulator.\"}}");
             return;
         }
         byte[] audio = ToneRenderer.render(ssml);
-        stats.synthesis(ssml.text(), ssml.segments().stream().mapToInt(s -> s.text().length()).sum());
+        stats.synthesis(ssmlText, ssml.text(), ssml.segments().stream().mapToInt(s -> s.text().length()).sum());
         response.setStatusCode(200).putHeader("Content-Type", OutputFormats.RENDERED_CONTENT_TYPE);
         new AudioStreamer(simulator.vertx(), request, stats, audio, new AudioStreamer.Plan(settings.firstByteDelayMs(),
                 settings.chunkBytes(), settings.chunkIntervalMs(), settings.dropAfterBytes())).start();
@@ -91,6 +93,10 @@ final class SynthesisHandler implements Handler<RoutingContext> {
 
     private void fail(HttpServerResponse response, int status, String contentType, String body) {
         stats.status(status);
+        answer(response, status, contentType, body);
+    }
+
+    private static void answer(HttpServerResponse response, int status, String contentType, String body) {
         response.setStatusCode(status).putHeader("Content-Type", contentType).end(body);
     }
 
