@@ -11,7 +11,8 @@
 #   BENCH_README        the Markdown file publish writes (default bench/README.md)
 #   GATEWAY_HEAP        -Xmx of the gateway and the bare pipeline (default 1g; -Xms256m)
 #   GATEWAY_JAVA_OPTS   the gateway's JVM options (default -XX:+UseG1GC -XX:MaxTenuringThreshold=2
-#                       -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch, as the container
+#                       -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -XX:-ClassUnloadingWithConcurrentMark
+#                       -XX:MetaspaceSize=256m, as the container
 #                       image runs it: pom.xml, Jib jvmFlags); the baselines run with the JVM's defaults (G1)
 #   BENCH_JAVA_OPTS     more JVM options for both (smoke.sh: -XX:TieredStopAtLevel=1, a faster start)
 set -euo pipefail
@@ -191,6 +192,8 @@ tenants_file() {
 # the load tool), PID, GW_LOG. Waits for /health (180 s: the warm-up lasts up to 90 s); fails with the log tail if it
 # dies.
 GW_N=0
+GATEWAY_JAVA_DEFAULTS="-XX:+UseG1GC -XX:MaxTenuringThreshold=2 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch \
+-XX:-ClassUnloadingWithConcurrentMark -XX:MetaspaceSize=256m"
 start_gateway() {
   local db=${1:-0} jar tenants
   jar=$(gateway_jar)
@@ -204,7 +207,7 @@ start_gateway() {
   (cd "$ROOT" && SERVER_PORT=$GP MEDIA_PORT=$MP REDIS_URL="redis://127.0.0.1:$RP/$db" TENANTS_SOURCE="file:$tenants" \
     RECORDS_STORE="file:$WORK/calls-$GW_N" PUBLIC_BASE_URL="http://127.0.0.1:$GP" \
     DEEPGRAM_URL="ws://127.0.0.1:$SP/v1/listen" DEEPGRAM_API_KEY=bench-deepgram-key \
-    exec env "${SIM_ENV[@]}" java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS--XX:+UseG1GC -XX:MaxTenuringThreshold=2 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
+    exec env "${SIM_ENV[@]}" java -Xms256m "-Xmx${GATEWAY_HEAP:-1g}" ${GATEWAY_JAVA_OPTS-$GATEWAY_JAVA_DEFAULTS} ${BENCH_JAVA_OPTS:-} -jar "$jar") \
     > "$GW_LOG" 2>&1 &
   PID=$!
   track "$PID"
