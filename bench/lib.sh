@@ -10,10 +10,8 @@
 #   BENCH_RESULTS_DIR   where the JSONL results go (default bench/results; WORK when BENCH_SMOKE=1)
 #   BENCH_README        the Markdown file publish writes (default bench/README.md)
 #   GATEWAY_HEAP        -Xmx of the gateway and the bare pipeline (default 1g; -Xms256m)
-#   GATEWAY_JAVA_OPTS   the gateway's JVM options (default -XX:+UseG1GC -XX:MaxTenuringThreshold=2
-#                       -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -XX:-ClassUnloadingWithConcurrentMark
-#                       -XX:MetaspaceSize=256m, as the container
-#                       image runs it: pom.xml, Jib jvmFlags); the baselines run with the JVM's defaults (G1)
+#   GATEWAY_JAVA_OPTS   the gateway's JVM options (default GATEWAY_JAVA_DEFAULTS below, the flags the container
+#                       image runs with: pom.xml, Jib jvmFlags); the baselines run with the JVM's defaults (G1)
 #   BENCH_JAVA_OPTS     more JVM options for both (smoke.sh: -XX:TieredStopAtLevel=1, a faster start)
 set -euo pipefail
 

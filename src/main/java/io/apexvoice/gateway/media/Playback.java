@@ -73,7 +73,7 @@ final class Playback {
         this.scheduler = scheduler;
         this.leadNanos = lead.toNanos();
         this.batchNanos = Math.max(FRAME_NANOS, Math.min(MAX_BATCH_NANOS, leadNanos / 2) / FRAME_NANOS * FRAME_NANOS);
-        this.framesPerMessage = Math.max(1, framesPerMessage);
+        this.framesPerMessage = framesPerMessage;
     }
 
     /** Paced playback, each frame its own {@code media} message. */

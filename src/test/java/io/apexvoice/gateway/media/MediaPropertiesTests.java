@@ -1,7 +1,6 @@
 package io.apexvoice.gateway.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
