@@ -251,19 +251,26 @@ final class Dialler {
     }
 
     private void ended(SimulatedCall call, CallResult result) {
-        call.result(result);
-        finish(call, "completed");
+        finish(call, "completed", result);
     }
 
     private void finish(SimulatedCall call, String terminal) {
+        finish(call, terminal, null);
+    }
+
+    /** @param result the media result that ended the call, recorded with its terminal status (null: none) */
+    private void finish(SimulatedCall call, String terminal, CallResult result) {
         if (call.ended()) {
+            if (result != null) {
+                call.result(result);
+            }
             return;
         }
         call.takeTimers().forEach(vertx::cancelTimer);
         if (call.status().equals("in-progress")) {
             stats.active.updateAndGet(n -> Math.max(0, n - 1));
         }
-        call.end(terminal, Instant.now());
+        call.end(terminal, Instant.now(), result);
         callback(call, "completed", terminal);
     }
 

@@ -75,6 +75,19 @@ final class SimulatedCall {
         ended = at;
     }
 
+    /**
+     * Ends the call and keeps its media result in one step, so that no reader sees the result of a call that still
+     * reads as running.
+     *
+     * @param media the media result; null keeps the one already recorded
+     */
+    synchronized void end(String terminal, Instant at, CallResult media) {
+        if (media != null) {
+            result = media;
+        }
+        end(terminal, at);
+    }
+
     /** @return whole seconds between answer and end (0 when never answered) */
     synchronized long durationSeconds() {
         return started == null || ended == null ? 0 : Duration.between(started, ended).toSeconds();

@@ -253,10 +253,7 @@ public final class TwilioRestSimulator extends SimulatorServer<TwilioRestSimulat
             call.running(running);
             calls.put(identity.callSid(), call);
             order.add(call);
-            running.result().thenAccept(result -> {
-                call.result(result);
-                call.end("completed", Instant.now());
-            });
+            running.result().thenAccept(result -> call.end("completed", Instant.now(), result));
         });
     }
 
