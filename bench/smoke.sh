@@ -37,7 +37,7 @@ if ! fastapi_ok; then
   fi
 fi
 
-# the gateway's warm-up before readiness (INTAKE_WARMUP, 30 s, and its settling rounds up to INTAKE_WARMUP_MAX, 90 s)
+# the gateway's warm-up before readiness (INTAKE_WARMUP, 30 s, and its settling rounds up to INTAKE_WARMUP_MAX, 45 s)
 # shortened: the smoke checks the harness, not speed
 export BENCH_SMOKE=1 BENCH_RESULTS_DIR=$WORK/results SKIP_FASTAPI INTAKE_WARMUP=${INTAKE_WARMUP:-2s} \
   INTAKE_WARMUP_MAX=${INTAKE_WARMUP_MAX:-2s}

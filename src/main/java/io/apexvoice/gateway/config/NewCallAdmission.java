@@ -33,6 +33,11 @@ public class NewCallAdmission {
         this.grace = shutdown.admitGrace();
     }
 
+    /** True once this process has been ready: a refusal after that is its shutdown, before it its start (warm-up). */
+    public boolean wasReady() {
+        return accepted || availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
+    }
+
     /** Shutdown began now: new calls are taken for {@code grace} more, then refused (a second call changes nothing). */
     public synchronized void shutdownBegins(Duration grace) {
         if (refusedFrom == null) {

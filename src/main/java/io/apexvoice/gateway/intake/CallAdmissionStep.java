@@ -72,7 +72,8 @@ class CallAdmissionStep implements Processor {
             case duplicate -> metrics.count(tag, "voice", IntakeMetrics.Outcome.duplicate);
             case draining -> {
                 metrics.count(tag, "voice", IntakeMetrics.Outcome.draining);
-                log.info("call refused: this instance is shutting down");
+                log.info(admission.wasReady() ? "call refused: this instance is shutting down"
+                        : "call refused: this instance is not ready yet (warm-up)");
             }
             case rate_limited -> {
                 metrics.count(tag, "voice", IntakeMetrics.Outcome.rate_limited);

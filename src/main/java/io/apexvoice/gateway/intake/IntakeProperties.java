@@ -32,7 +32,7 @@ public record IntakeProperties(String busyPhrase, String suspendedPhrase, Durati
             warmUp = Duration.ofSeconds(30);
         }
         if (warmUpMax == null) {
-            warmUpMax = Duration.ofSeconds(90);
+            warmUpMax = Duration.ofSeconds(45);
         }
         if (warmUpCalls == null) {
             warmUpCalls = 100;

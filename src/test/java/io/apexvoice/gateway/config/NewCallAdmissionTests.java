@@ -22,8 +22,10 @@ class NewCallAdmissionTests {
         clock.pin(Instant.parse("2026-12-06T10:00:00Z"));
         readiness(ReadinessState.REFUSING_TRAFFIC);
         assertThat(admission.refusing()).as("not ready yet").isTrue();
+        assertThat(admission.wasReady()).as("starting").isFalse();
         readiness(ReadinessState.ACCEPTING_TRAFFIC);
         assertThat(admission.refusing()).as("ready").isFalse();
+        assertThat(admission.wasReady()).as("ready").isTrue();
 
         admission.shutdownBegins(Duration.ofSeconds(5));
         readiness(ReadinessState.REFUSING_TRAFFIC);
@@ -32,6 +34,7 @@ class NewCallAdmissionTests {
         assertThat(admission.refusing()).as("last moment of the grace").isFalse();
         clock.advance(Duration.ofMillis(1));
         assertThat(admission.refusing()).as("grace over").isTrue();
+        assertThat(admission.wasReady()).as("shutting down: it was ready").isTrue();
     }
 
     @Test
