@@ -7,6 +7,7 @@ import io.apexvoice.gateway.stt.SttListener;
 import io.apexvoice.gateway.stt.SttStream;
 import io.apexvoice.gateway.stt.TranscriptAssembler;
 import io.apexvoice.gateway.stt.UnconfirmedAudio;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -188,7 +189,9 @@ final class DeepgramStream implements SttStream {
     }
 
     private void write(byte[] mulaw) {
-        socket.writeBinaryMessage(Buffer.buffer(mulaw), null);
+        // wrapped, not copied: the array is one frame's decoded audio, never written to after (Buffer.buffer(byte[])
+        // copied every 20 ms frame into a new heap buffer: 2.2 of 27.6 MB/s allocated at 300 calls, bench/README.md)
+        socket.writeBinaryMessage(Buffer.buffer(Unpooled.wrappedBuffer(mulaw)), null);
         unconfirmed.sent(mulaw);
         lastAudioSentNanos = System.nanoTime();
         audioClock.sent(mulaw.length, lastAudioSentNanos);
